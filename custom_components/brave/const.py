@@ -1,0 +1,5 @@
+"""Constants for the Brave integration."""
+
+from typing import Final
+
+DOMAIN: Final = "brave"

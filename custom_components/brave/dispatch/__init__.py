@@ -1,0 +1,1 @@
+"""Talking to the external Volunteer Dispatch service (API v1)."""

@@ -1,0 +1,149 @@
+"""The dispatch client over real HTTP, including services that break the contract."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import aiohttp
+from aiohttp import web
+import pytest
+
+from custom_components.brave.dispatch.client import (
+    DispatchAuthError,
+    DispatchClient,
+    DispatchConnectionError,
+    DispatchError,
+    DispatchResponseError,
+    Health,
+    InsecureServiceUrlError,
+    InvalidServiceUrlError,
+    normalize_service_url,
+)
+
+from ..conftest import RunningServer, Serve
+
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("https://Dispatch.Example.org/", "https://dispatch.example.org"),
+        ("  https://dispatch.example.org/api/  ", "https://dispatch.example.org/api"),
+        ("HTTPS://dispatch.example.org:8443", "https://dispatch.example.org:8443"),
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765"),
+        ("http://127.9.9.9", "http://127.9.9.9"),
+        ("http://localhost:8765/", "http://localhost:8765"),
+        ("http://[::1]:8765", "http://[::1]:8765"),
+    ],
+)
+def test_normalize_accepts(raw: str, expected: str) -> None:
+    assert normalize_service_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "dispatch.example.org",
+        "mailto:desk@example.org",
+        "https://dispatch.example.org/?token=x",
+        "https://dispatch.example.org/#top",
+        "https://key@dispatch.example.org",
+        "https://[::1",
+    ],
+)
+def test_normalize_rejects(raw: str) -> None:
+    with pytest.raises(InvalidServiceUrlError):
+        normalize_service_url(raw)
+
+
+@pytest.mark.parametrize("raw", ["http://dispatch.example.org", "http://10.0.0.5:8765"])
+def test_plain_http_only_on_loopback(raw: str) -> None:
+    with pytest.raises(InsecureServiceUrlError):
+        normalize_service_url(raw)
+
+
+async def test_health_against_reference_server(
+    session: aiohttp.ClientSession, dispatch_server: RunningServer
+) -> None:
+    client = DispatchClient(session, dispatch_server.url, dispatch_server.api_key)
+    assert await client.health() == Health(service="Brave reference dispatch", version="1.0.0")
+
+
+async def test_refused_key(session: aiohttp.ClientSession, dispatch_server: RunningServer) -> None:
+    client = DispatchClient(session, dispatch_server.url, "wrong")
+    with pytest.raises(DispatchAuthError):
+        await client.health()
+
+
+async def test_service_under_a_path_prefix(session: aiohttp.ClientSession, serve: Serve) -> None:
+    seen: list[str] = []
+
+    async def health(request: web.Request) -> web.Response:
+        seen.append(request.path)
+        return web.json_response({"status": "ok", "service": "desk", "version": "1.2.3"})
+
+    app = web.Application()
+    app.router.add_get("/org/dispatch/v1/health", health)
+    client = DispatchClient(session, f"{await serve(app)}/org/dispatch", "key")
+    assert await client.health() == Health(service="desk", version="1.2.3")
+    assert seen == ["/org/dispatch/v1/health"]
+
+
+def _answer(status: int, body: str, content_type: str = "application/json") -> Handler:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(status=status, text=body, content_type=content_type)
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("handler", "error"),
+    [
+        (_answer(403, "{}"), DispatchAuthError),
+        (_answer(408, "{}"), DispatchConnectionError),
+        (_answer(429, "{}"), DispatchConnectionError),
+        (_answer(500, "oops", "text/plain"), DispatchConnectionError),
+        (_answer(422, '{"error": "bad", "message": "bad"}'), DispatchResponseError),
+        (_answer(200, "<html></html>", "text/html"), DispatchResponseError),
+        (_answer(200, "[1, 2]"), DispatchResponseError),
+        (_answer(200, '{"status": "ok"}'), DispatchResponseError),
+        (
+            _answer(200, '{"status": "degraded", "service": "x", "version": "1"}'),
+            DispatchResponseError,
+        ),
+    ],
+)
+async def test_contract_violations_and_failures(
+    session: aiohttp.ClientSession, serve: Serve, handler: Handler, error: type[DispatchError]
+) -> None:
+    app = web.Application()
+    app.router.add_get("/v1/health", handler)
+    url = await serve(app)
+    with pytest.raises(error):
+        await DispatchClient(session, url, "key").health()
+
+
+async def test_slow_service_times_out(session: aiohttp.ClientSession, serve: Serve) -> None:
+    release = asyncio.Event()
+
+    async def stalled(request: web.Request) -> web.Response:
+        await release.wait()
+        return web.json_response({})
+
+    app = web.Application()
+    app.router.add_get("/v1/health", stalled)
+    url = await serve(app)
+    try:
+        with pytest.raises(DispatchConnectionError):
+            await DispatchClient(session, url, "key", timeout_s=0.05).health()
+    finally:
+        release.set()
