@@ -1,0 +1,145 @@
+"""Config flow: a site is created only after the dispatch service answers and accepts the key."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+from aiohttp import web
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_API_KEY, CONF_URL
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.brave.const import DOMAIN
+
+from .conftest import RunningServer, Serve
+
+
+async def _start(hass: HomeAssistant) -> str:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+    return result["flow_id"]
+
+
+async def test_creates_site_when_service_answers(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id,
+        {CONF_URL: f"{dispatch_server.url}/", CONF_API_KEY: dispatch_server.api_key},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Brave reference dispatch"
+    # Stored in canonical form: the trailing slash is dropped.
+    assert result["data"] == {CONF_URL: dispatch_server.url, CONF_API_KEY: dispatch_server.api_key}
+    assert result["result"].unique_id == dispatch_server.url
+
+
+async def test_wrong_key_shows_error_then_recovers(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_URL: dispatch_server.url, CONF_API_KEY: "not-the-key"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_URL: dispatch_server.url, CONF_API_KEY: dispatch_server.api_key}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_unreachable_service(hass: HomeAssistant, unused_url: str) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_URL: unused_url, CONF_API_KEY: "key"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    # What the person typed is kept, so they only fix what is wrong.
+    schema_keys = {str(key): key for key in result["data_schema"].schema}
+    assert schema_keys[CONF_URL].description == {"suggested_value": unused_url}
+
+
+async def test_service_failing_with_server_error(hass: HomeAssistant, serve: Serve) -> None:
+    async def broken(request: web.Request) -> web.Response:
+        return web.json_response({"error": "down", "message": "maintenance"}, status=503)
+
+    app = web.Application()
+    app.router.add_get("/v1/health", broken)
+    url = await serve(app)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_URL: url, CONF_API_KEY: "key"}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_address_of_something_else(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    """A wrong path on a live server is reported as not a dispatch service."""
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id,
+        {CONF_URL: f"{dispatch_server.url}/not-dispatch", CONF_API_KEY: dispatch_server.api_key},
+    )
+    assert result["errors"] == {"base": "unexpected_response"}
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("dispatch.example.org", "invalid_url"),
+        ("ftp://dispatch.example.org", "invalid_url"),
+        ("https://", "invalid_url"),
+        ("https://user:secret@dispatch.example.org", "invalid_url"),
+        ("https://dispatch.example.org:99999", "invalid_url"),
+        ("http://dispatch.example.org", "insecure_url"),
+        ("http://192.168.1.20:8765", "insecure_url"),
+    ],
+)
+async def test_unusable_address(hass: HomeAssistant, url: str, error: str) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_URL: url, CONF_API_KEY: "key"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_URL: error}
+
+
+async def test_unexpected_error_is_logged_not_shown(
+    hass: HomeAssistant, dispatch_server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    flow_id = await _start(hass)
+    with patch(
+        "custom_components.brave.config_flow.DispatchClient.health",
+        side_effect=RuntimeError("boom"),
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_URL: dispatch_server.url, CONF_API_KEY: dispatch_server.api_key}
+        )
+    assert result["errors"] == {"base": "unknown"}
+    assert "Unexpected error checking the dispatch service" in caplog.text
+    assert dispatch_server.api_key not in caplog.text
+
+
+async def test_same_service_twice_is_refused(
+    hass: HomeAssistant, dispatch_server: RunningServer, site_entry: MockConfigEntry
+) -> None:
+    site_entry.add_to_hass(hass)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id,
+        # Written differently, same service.
+        {CONF_URL: dispatch_server.url.upper() + "/", CONF_API_KEY: dispatch_server.api_key},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"

@@ -1,0 +1,145 @@
+"""Packaging rules that HACS and hassfest enforce, checked here because neither runs offline."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+import struct
+from typing import Any
+
+from awesomeversion import AwesomeVersion
+import pytest
+
+ROOT = Path(__file__).parent.parent
+INTEGRATION = ROOT / "custom_components" / "brave"
+LANGUAGES = ("en", "fr", "es")
+
+# hassfest's manifest schema for custom integrations (the subset this project uses).
+REQUIRED_MANIFEST_KEYS = {
+    "domain",
+    "name",
+    "codeowners",
+    "config_flow",
+    "dependencies",
+    "documentation",
+    "integration_type",
+    "iot_class",
+    "issue_tracker",
+    "requirements",
+    "version",
+}
+IOT_CLASSES = {
+    "assumed_state",
+    "calculated",
+    "cloud_polling",
+    "cloud_push",
+    "local_polling",
+    "local_push",
+}
+INTEGRATION_TYPES = {
+    "device",
+    "entity",
+    "hardware",
+    "helper",
+    "hub",
+    "service",
+    "system",
+    "virtual",
+}
+# Keys HACS accepts in hacs.json.
+HACS_KEYS = {
+    "name",
+    "content_in_root",
+    "zip_release",
+    "filename",
+    "hide_default_branch",
+    "country",
+    "homeassistant",
+    "hacs",
+    "persistent_directory",
+    "render_readme",
+}
+
+
+def _load(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_manifest_keys_and_order() -> None:
+    manifest = _load(INTEGRATION / "manifest.json")
+    keys = list(manifest)
+    # hassfest: domain, name, then the rest sorted.
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:])
+    assert set(keys) >= REQUIRED_MANIFEST_KEYS
+    assert manifest["domain"] == "brave"
+    assert manifest["config_flow"] is True
+    assert manifest["iot_class"] in IOT_CLASSES
+    assert manifest["integration_type"] in INTEGRATION_TYPES
+    assert AwesomeVersion(manifest["version"]).valid
+    assert all(owner.startswith("@") for owner in manifest["codeowners"])
+    assert manifest["documentation"].startswith("https://")
+    assert manifest["issue_tracker"].startswith("https://")
+
+
+def test_hacs_json() -> None:
+    hacs = _load(ROOT / "hacs.json")
+    assert set(hacs) <= HACS_KEYS
+    assert hacs["name"]
+    assert AwesomeVersion(hacs["homeassistant"]) == AwesomeVersion("2026.10.0")
+
+
+def test_brand_icon_is_a_256px_png() -> None:
+    data = (INTEGRATION / "brand" / "icon.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (256, 256)
+
+
+def _flow_strings() -> dict[str, set[str]]:
+    """Step ids, errors and abort reasons that config_flow.py can produce."""
+    tree = ast.parse((INTEGRATION / "config_flow.py").read_text(encoding="utf-8"))
+    found: dict[str, set[str]] = {"step": set(), "error": set(), "abort": set()}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AsyncFunctionDef) and node.name.startswith("async_step_"):
+            found["step"].add(node.name.removeprefix("async_step_"))
+        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
+            target = node.targets[0].value
+            if isinstance(target, ast.Name) and target.id == "errors":
+                assert isinstance(node.value, ast.Constant)
+                found["error"].add(node.value.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "_abort_if_unique_id_configured":
+                found["abort"].add("already_configured")
+            for keyword in node.keywords:
+                if keyword.arg == "reason" and isinstance(keyword.value, ast.Constant):
+                    found["abort"].add(keyword.value.value)
+    return found
+
+
+def test_translations_cover_the_config_flow() -> None:
+    strings = _flow_strings()
+    assert strings["step"] == {"user"}
+    assert {"cannot_connect", "invalid_auth", "invalid_url"} <= strings["error"]
+    config = _load(INTEGRATION / "translations" / "en.json")["config"]
+    for kind, names in strings.items():
+        for name in names:
+            assert name in config[kind], f"translations/en.json lacks config.{kind}.{name}"
+    # Every field the form asks for has a label and a description.
+    for field in ("url", "api_key"):
+        assert config["step"]["user"]["data"][field]
+        assert config["step"]["user"]["data_description"][field]
+
+
+def _keys(tree: Any, prefix: str = "") -> set[str]:
+    if not isinstance(tree, dict):
+        return {prefix}
+    return {key for name, sub in tree.items() for key in _keys(sub, f"{prefix}/{name}")}
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_language_has_every_string(language: str) -> None:
+    english = _keys(_load(INTEGRATION / "translations" / "en.json"))
+    other = _keys(_load(INTEGRATION / "translations" / f"{language}.json"))
+    assert other == english
