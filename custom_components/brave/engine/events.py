@@ -1,0 +1,132 @@
+"""Inputs to a station. Each carries the time it happened; the engine never reads a clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class PressAction(StrEnum):
+    """What a button gesture is configured to mean (any press also answers a prompt)."""
+
+    HELP = "help"
+    ANSWER = "answer"
+    START_CHECK_IN = "start_check_in"
+
+
+class Outcome(StrEnum):
+    """How a responder closed an alert (Brave's survey outcomes)."""
+
+    OVERDOSE = "overdose"
+    EMERGENCY = "emergency"
+    MEDICAL = "medical"
+    OCCUPANT_OK = "occupant_ok"
+    SPACE_EMPTY = "space_empty"
+    SAFER_USE = "safer_use"
+    CONFLICT = "conflict"
+    TEST = "test"
+    TECHNICAL_ISSUE = "technical_issue"
+    OTHER = "other"
+
+
+# Outcomes after which the room or check-in session is over.
+ENDING_OUTCOMES = frozenset(
+    {Outcome.OVERDOSE, Outcome.EMERGENCY, Outcome.MEDICAL, Outcome.SPACE_EMPTY}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base of every input."""
+
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Tick(Event):
+    """Time has reached `at` (the station's next deadline, or later after an outage)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceChanged(Event):
+    """The radar sees someone, or no longer does."""
+
+    present: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MotionChanged(Event):
+    """The radar's movement state: moving, or present and still."""
+
+    moving: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DoorChanged(Event):
+    """The door contact opened or closed."""
+
+    open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Pressed(Event):
+    """A button press with the meaning its gesture is configured for."""
+
+    action: PressAction = PressAction.HELP
+
+
+@dataclass(frozen=True, slots=True)
+class ImOk(Event):
+    """The occupant said they are okay (dashboard, voice, service)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StartCheckIn(Event):
+    """Begin a check-in session."""
+
+
+@dataclass(frozen=True, slots=True)
+class EndCheckIn(Event):
+    """End the check-in session."""
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledged(Event):
+    """A responder took the alert."""
+
+    alert_key: str
+    responder: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved(Event):
+    """A responder recorded the outcome."""
+
+    alert_key: str
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class SensorAvailability(Event):
+    """A bound sensor became unavailable, or came back."""
+
+    sensor: str
+    available: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Pause(Event):
+    """Someone paused monitoring, optionally until a time."""
+
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resume(Event):
+    """Monitoring resumes."""
+
+
+@dataclass(frozen=True, slots=True)
+class SendTest(Event):
+    """Send a test alert along the whole path."""

@@ -1,0 +1,519 @@
+"""The station state machine: events in, effects out, next deadline as an absolute time.
+
+Sans-IO: no clock, no I/O, no Home Assistant. The caller feeds every input with its time and
+calls `handle(Tick(now))` at `next_deadline`. Deadlines that passed before an event (or while
+nothing was running) fire first, in order, each marked late when it fires after its time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from .config import StationConfig
+from .effects import (
+    AlertClosed,
+    CannotMonitor,
+    CountdownStarted,
+    DoorOpened,
+    Effect,
+    Escalate,
+    MonitoringRestored,
+    MorePresses,
+    OccupantOk,
+    Prompt,
+    PromptAnswered,
+    ResponderAttending,
+    SendAlert,
+    Step,
+    Trigger,
+    Urgency,
+)
+from .events import (
+    ENDING_OUTCOMES,
+    Acknowledged,
+    DoorChanged,
+    EndCheckIn,
+    Event,
+    ImOk,
+    MotionChanged,
+    Outcome,
+    Pause,
+    PresenceChanged,
+    PressAction,
+    Pressed,
+    Resolved,
+    Resume,
+    SendTest,
+    SensorAvailability,
+    StartCheckIn,
+    Tick,
+)
+from .state import CANCELLABLE, Ladder, Stage, StationState
+
+# A deadline handled more than this after its time is reported as late.
+LATE_AFTER = timedelta(seconds=1)
+# Triggers that first ask the occupant in the room; the others alert at once.
+_PROMPTED = frozenset({Trigger.STILLNESS, Trigger.DURATION, Trigger.MISSED_CHECK_IN})
+# A bound on deadlines fired for one input; every firing moves a deadline forward or clears it.
+_MAX_FIRINGS = 10_000
+
+type Firing = Callable[[datetime, bool], list[Effect]]
+
+
+class Phase(StrEnum):
+    """What a station shows, most pressing first."""
+
+    ALERT = "alert"
+    RESPONDER_ATTENDING = "responder_attending"
+    COUNTDOWN = "countdown"
+    PROMPTING = "prompting"
+    CANNOT_MONITOR = "cannot_monitor"
+    PAUSED = "paused"
+    CHECK_IN = "check_in"
+    OCCUPIED = "occupied"
+    IDLE = "idle"
+
+
+class Station:
+    """One station's safety logic."""
+
+    def __init__(self, config: StationConfig, state: StationState | None = None) -> None:
+        """Start from a stored state, or idle."""
+        self.config = config
+        self.state = state if state is not None else StationState()
+
+    # -- queries -------------------------------------------------------------------------
+
+    @property
+    def phase(self) -> Phase:
+        """The station's visible state."""
+        s = self.state
+        if s.ladder is not None:
+            return {
+                Stage.ALERTED: Phase.ALERT,
+                Stage.ACKNOWLEDGED: Phase.RESPONDER_ATTENDING,
+                Stage.COUNTDOWN: Phase.COUNTDOWN,
+                Stage.PROMPT: Phase.PROMPTING,
+            }[s.ladder.stage]
+        if s.cannot_monitor:
+            return Phase.CANNOT_MONITOR
+        if s.paused:
+            return Phase.PAUSED
+        if s.check_in_active:
+            return Phase.CHECK_IN
+        if s.session_start is not None:
+            return Phase.OCCUPIED
+        return Phase.IDLE
+
+    @property
+    def next_deadline(self) -> datetime | None:
+        """When the station next needs a Tick, if ever."""
+        due = self._due()
+        return None if due is None else due[0]
+
+    # -- input ---------------------------------------------------------------------------
+
+    def handle(self, event: Event) -> list[Effect]:  # noqa: PLR0912 (one case per event type)
+        """Apply one input; return what must be done, in order."""
+        effects = self._fire_due(event.at)
+        match event:
+            case Tick():
+                pass
+            case PresenceChanged(present=present):
+                effects += self._on_presence(event.at, present)
+            case MotionChanged(moving=moving):
+                self._on_motion(event.at, moving)
+            case DoorChanged(open=is_open):
+                effects += self._on_door(event.at, is_open)
+            case Pressed(action=action):
+                effects += self._on_press(event.at, action)
+            case ImOk():
+                effects += self._on_im_ok(event.at)
+            case StartCheckIn():
+                self._start_check_in(event.at)
+            case EndCheckIn():
+                effects += self._end_check_in(event.at)
+            case Acknowledged(alert_key=key, responder=responder):
+                effects += self._on_acknowledged(event.at, key, responder)
+            case Resolved(alert_key=key, outcome=outcome):
+                effects += self._on_resolved(event.at, key, outcome)
+            case SensorAvailability(sensor=sensor, available=available):
+                effects += self._on_availability(event.at, sensor, available=available)
+            case Pause(until=until):
+                effects += self._pause(event.at, until)
+            case Resume():
+                self._resume(event.at)
+            case SendTest():
+                if self.state.ladder is None:
+                    effects += self._alert(event.at, Trigger.TEST, event.at, {}, late=False)
+        return effects
+
+    # -- deadlines -----------------------------------------------------------------------
+
+    def _due(self) -> tuple[datetime, int, Firing] | None:
+        s, t = self.state, self.config.timers
+        candidates: list[tuple[datetime, int, Firing]] = []
+        if s.ladder is not None and s.ladder.deadline is not None:
+            candidates.append((s.ladder.deadline, 0, self._fire_ladder))
+        if s.paused and s.paused_until is not None:
+            candidates.append((s.paused_until, 1, self._fire_resume))
+        if s.present_since is not None and not s.presence_confirmed:
+            candidates.append((s.present_since + t.presence_confirm, 2, self._fire_presence))
+        monitoring = not s.paused and s.ladder is None
+        if s.session_start is not None and not s.paused:
+            if monitoring and s.still_since is not None and not s.stillness_alerted:
+                candidates.append((s.still_since + t.stillness, 3, self._fire_stillness))
+            if s.next_duration is not None:
+                candidates.append((s.next_duration, 4, self._fire_duration))
+        if monitoring and s.check_in_active and s.next_prompt is not None:
+            candidates.append((s.next_prompt, 5, self._fire_check_in))
+        return min(candidates, key=lambda c: (c[0], c[1])) if candidates else None
+
+    def _fire_due(self, now: datetime) -> list[Effect]:
+        effects: list[Effect] = []
+        for _ in range(_MAX_FIRINGS):
+            due = self._due()
+            if due is None or due[0] > now:
+                return effects
+            when, _, fire = due
+            effects += fire(when, now - when > LATE_AFTER)
+        raise RuntimeError("station deadlines did not settle")  # pragma: no cover
+
+    def _fire_ladder(self, when: datetime, late: bool) -> list[Effect]:
+        ladder, cfg = self.state.ladder, self.config
+        assert ladder is not None
+        match ladder.stage:
+            case Stage.PROMPT:
+                ladder.stage = Stage.COUNTDOWN
+                ladder.deadline = when + cfg.timers.countdown
+                return [CountdownStarted(when, late, ladder.trigger, ladder.deadline)]
+            case Stage.COUNTDOWN:
+                # The release point: nobody answered and the countdown ran out.
+                if ladder.trigger is Trigger.MISSED_CHECK_IN:
+                    self.state.missed_check_ins += 1
+                    ladder.details["missed_check_ins"] = self.state.missed_check_ins
+                return [self._send(ladder, when, late, release=True)]
+            case _:
+                ladder.reminders += 1
+                n = ladder.reminders
+                if n >= cfg.final_at_reminder:
+                    ladder.deadline = None
+                    return [Escalate(when, late, ladder.alert_key, Step.FINAL, n)]
+                ladder.deadline = when + cfg.timers.reminder
+                effects: list[Effect] = [Escalate(when, late, ladder.alert_key, Step.REMINDER, n)]
+                if n == cfg.fallback_at_reminder:
+                    effects.append(Escalate(when, late, ladder.alert_key, Step.FALLBACK, n))
+                return effects
+
+    def _fire_resume(self, when: datetime, late: bool) -> list[Effect]:
+        self._resume(when)
+        return []
+
+    def _fire_presence(self, when: datetime, late: bool) -> list[Effect]:
+        s = self.state
+        s.presence_confirmed = True
+        if s.session_start is None and (not self.config.has_door or not s.door_open):
+            self._start_session(when)
+        return []
+
+    def _fire_stillness(self, when: datetime, late: bool) -> list[Effect]:
+        s = self.state
+        assert s.still_since is not None
+        assert s.session_start is not None
+        s.stillness_alerted = True
+        details = {"occupied_for_s": int((when - s.session_start).total_seconds())}
+        return self._escalate(when, Trigger.STILLNESS, s.still_since, details, late)
+
+    def _fire_duration(self, when: datetime, late: bool) -> list[Effect]:
+        s = self.state
+        assert s.session_start is not None
+        s.next_duration = when + self.config.timers.duration_repeat
+        if s.ladder is not None:
+            # One escalation at a time; the open one already has everyone's attention.
+            return []
+        details = {"occupied_for_s": int((when - s.session_start).total_seconds())}
+        return self._escalate(when, Trigger.DURATION, s.session_start, details, late)
+
+    def _fire_check_in(self, when: datetime, late: bool) -> list[Effect]:
+        self.state.next_prompt = None
+        return self._escalate(when, Trigger.MISSED_CHECK_IN, when, {}, late)
+
+    # -- escalation ----------------------------------------------------------------------
+
+    def _new_ladder(
+        self, trigger: Trigger, started_at: datetime, details: dict[str, int]
+    ) -> Ladder:
+        s = self.state
+        s.alert_seq += 1
+        ladder = Ladder(
+            alert_key=f"{self.config.station_id}-{s.alert_seq}",
+            trigger=trigger,
+            started_at=started_at,
+            stage=Stage.PROMPT,
+            deadline=None,
+            details=details,
+        )
+        s.ladder = ladder
+        return ladder
+
+    def _escalate(
+        self,
+        when: datetime,
+        trigger: Trigger,
+        started_at: datetime,
+        details: dict[str, int],
+        late: bool,
+    ) -> list[Effect]:
+        """Start at the in-room prompt."""
+        assert trigger in _PROMPTED
+        ladder = self._new_ladder(trigger, started_at, details)
+        ladder.deadline = when + self.config.timers.answer_window
+        return [Prompt(when, late, trigger, ladder.deadline)]
+
+    def _alert(
+        self,
+        when: datetime,
+        trigger: Trigger,
+        started_at: datetime,
+        details: dict[str, int],
+        *,
+        late: bool,
+    ) -> list[Effect]:
+        """Alert at once (help requests and tests skip the prompt)."""
+        ladder = self._new_ladder(trigger, started_at, details)
+        ladder.presses = details.get("presses", 0)
+        release = trigger is Trigger.HELP_REQUEST and self.config.release_on_help
+        return [self._send(ladder, when, late, release=release)]
+
+    def _send(self, ladder: Ladder, when: datetime, late: bool, *, release: bool) -> SendAlert:
+        ladder.stage = Stage.ALERTED
+        ladder.deadline = when + self.config.timers.reminder
+        ladder.last_update = when
+        self.state.last_alert_key = ladder.alert_key
+        details = self.config.release
+        return SendAlert(
+            when,
+            late,
+            alert_key=ladder.alert_key,
+            trigger=ladder.trigger,
+            urgency=ladder.urgency,
+            started_at=ladder.started_at,
+            details=dict(ladder.details),
+            location=details.location if release else None,
+            contacts=details.contacts if release else None,
+            rescue_plan=self.config.rescue_plan,
+        )
+
+    def _cancel_prompt(self, at: datetime) -> list[Effect]:
+        """The occupant showed they are responsive before the release point."""
+        s = self.state
+        assert s.ladder is not None
+        trigger = s.ladder.trigger
+        s.ladder = None
+        self._sign_of_life(at)
+        return [PromptAnswered(at, False, trigger)]
+
+    def _sign_of_life(self, at: datetime) -> None:
+        s = self.state
+        if s.check_in_active:
+            s.next_prompt = at + self.config.timers.check_in_interval
+        if s.session_start is not None and not s.moving:
+            s.still_since = at
+
+    # -- inputs --------------------------------------------------------------------------
+
+    def _start_session(self, at: datetime) -> None:
+        s = self.state
+        s.session_start = at
+        s.stillness_alerted = False
+        s.still_since = None if (self.config.has_motion and s.moving) else at
+        s.next_duration = at + self.config.timers.duration
+
+    def _end_session(self) -> None:
+        s = self.state
+        s.session_start = s.still_since = s.next_duration = None
+        s.stillness_alerted = False
+
+    def _on_presence(self, at: datetime, present: bool) -> list[Effect]:
+        s, cfg = self.state, self.config
+        if not cfg.room_sensing or present == s.present:
+            return []
+        s.present = present
+        s.presence_confirmed = False
+        s.present_since = at if present else None
+        if not cfg.has_motion and s.session_start is not None:
+            s.still_since = at
+        if not present and not cfg.has_door:
+            # Without a door contact, presence alone delimits the session.
+            self._end_session()
+        return []
+
+    def _on_motion(self, at: datetime, moving: bool) -> None:
+        s, cfg = self.state, self.config
+        if not cfg.room_sensing:
+            return
+        if not cfg.has_motion:
+            if s.session_start is not None:
+                s.still_since = at
+            return
+        if moving == s.moving:
+            return
+        s.moving = moving
+        if s.session_start is not None:
+            s.still_since = None if moving else at
+
+    def _on_door(self, at: datetime, is_open: bool) -> list[Effect]:
+        s, cfg = self.state, self.config
+        if not cfg.room_sensing or is_open == s.door_open:
+            return []
+        s.door_open = is_open
+        if not is_open:
+            if s.presence_confirmed and s.session_start is None:
+                self._start_session(at)
+            return []
+        self._end_session()
+        ladder = s.ladder
+        if ladder is None:
+            return []
+        if ladder.stage in CANCELLABLE:
+            if ladder.trigger is Trigger.MISSED_CHECK_IN:
+                return []
+            return self._cancel_prompt(at)
+        return [DoorOpened(at, False, ladder.alert_key)]
+
+    def _on_press(self, at: datetime, action: PressAction) -> list[Effect]:
+        s, cfg = self.state, self.config
+        ladder = s.ladder
+        if ladder is not None and ladder.stage in CANCELLABLE:
+            # Any press answers a prompt or stops the countdown.
+            return self._cancel_prompt(at)
+        if action is PressAction.ANSWER:
+            return self._on_im_ok(at)
+        if action is PressAction.START_CHECK_IN:
+            if ladder is None and cfg.check_in:
+                self._start_check_in(at)
+            return []
+        if not cfg.help_button:
+            self._sign_of_life(at)
+            return []
+        if ladder is not None and not (
+            ladder.trigger is Trigger.HELP_REQUEST
+            and at - ladder.started_at >= cfg.timers.help_session
+        ):
+            return self._more_presses(at, ladder)
+        # A new help request (an old one past the help session starts over).
+        return self._alert(at, Trigger.HELP_REQUEST, at, {"presses": 1}, late=False)
+
+    def _more_presses(self, at: datetime, ladder: Ladder) -> list[Effect]:
+        cfg = self.config
+        ladder.presses += 1
+        presses = ladder.details["presses"] = ladder.presses
+        assert ladder.last_update is not None
+        due = (
+            presses == cfg.urgent_at_press
+            or presses % cfg.renotify_every_presses == 0
+            or at - ladder.last_update >= cfg.timers.help_renotify
+        )
+        if presses >= cfg.urgent_at_press:
+            ladder.urgency = Urgency.URGENT
+        if not due:
+            return []
+        ladder.last_update = at
+        return [MorePresses(at, False, ladder.alert_key, ladder.urgency, presses)]
+
+    def _on_im_ok(self, at: datetime) -> list[Effect]:
+        s = self.state
+        ladder = s.ladder
+        if ladder is None:
+            self._sign_of_life(at)
+            return []
+        if ladder.stage in CANCELLABLE:
+            return self._cancel_prompt(at)
+        # Past the release point the alert stays open for responders to close; the reminders
+        # stop and monitoring resumes.
+        s.ladder = None
+        self._sign_of_life(at)
+        return [OccupantOk(at, False, ladder.alert_key)]
+
+    def _start_check_in(self, at: datetime) -> None:
+        s = self.state
+        if not self.config.check_in or s.check_in_active:
+            return
+        s.check_in_active = True
+        s.missed_check_ins = 0
+        s.next_prompt = at + self.config.timers.check_in_interval
+
+    def _end_check_in(self, at: datetime) -> list[Effect]:
+        s = self.state
+        s.check_in_active = False
+        s.next_prompt = None
+        if (
+            s.ladder is not None
+            and s.ladder.trigger is Trigger.MISSED_CHECK_IN
+            and s.ladder.stage in CANCELLABLE
+        ):
+            return self._cancel_prompt(at)
+        return []
+
+    def _on_acknowledged(self, at: datetime, key: str, responder: str) -> list[Effect]:
+        ladder = self.state.ladder
+        if ladder is None or ladder.alert_key != key or ladder.stage is not Stage.ALERTED:
+            # Only the first acknowledgement owns an alert.
+            return []
+        ladder.stage = Stage.ACKNOWLEDGED
+        ladder.deadline = None
+        ladder.responder = responder
+        return [ResponderAttending(at, False, key, responder)]
+
+    def _on_resolved(self, at: datetime, key: str, outcome: Outcome) -> list[Effect]:
+        s = self.state
+        current = s.ladder is not None and s.ladder.alert_key == key
+        if not current and key != s.last_alert_key:
+            return []
+        if current:
+            s.ladder = None
+        if key == s.last_alert_key:
+            s.last_alert_key = None
+        if outcome is Outcome.OCCUPANT_OK:
+            s.stillness_alerted = False
+            self._sign_of_life(at)
+        elif outcome in ENDING_OUTCOMES:
+            self._end_session()
+            s.check_in_active = False
+            s.next_prompt = None
+        return [AlertClosed(at, False, key, outcome)]
+
+    def _on_availability(self, at: datetime, sensor: str, *, available: bool) -> list[Effect]:
+        s = self.state
+        if available:
+            s.unavailable.discard(sensor)
+            if sensor in s.cannot_monitor:
+                s.cannot_monitor.discard(sensor)
+                return [MonitoringRestored(at, False, sensor)]
+            return []
+        s.unavailable.add(sensor)
+        in_session = s.session_start is not None or s.present
+        if in_session and sensor not in s.cannot_monitor:
+            s.cannot_monitor.add(sensor)
+            return [CannotMonitor(at, False, sensor)]
+        return []
+
+    def _pause(self, at: datetime, until: datetime | None) -> list[Effect]:
+        s = self.state
+        s.paused = True
+        s.paused_until = until
+        if s.ladder is not None and s.ladder.stage in CANCELLABLE:
+            return self._cancel_prompt(at)
+        return []
+
+    def _resume(self, at: datetime) -> None:
+        s = self.state
+        if not s.paused:
+            return
+        s.paused = False
+        s.paused_until = None
+        self._sign_of_life(at)
+        if s.next_duration is not None and s.next_duration <= at:
+            s.next_duration = at + self.config.timers.duration_repeat
