@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 import socket
+from typing import Any
 
 from aiohttp import web
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import CONF_API_KEY, CONF_URL
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.brave.const import DOMAIN
+from custom_components.brave.const import CONF_SITE_ID, CONF_WEBHOOK_SECRET, DOMAIN
 from dispatch_server.app import create_app
+from dispatch_server.store import Store
 
 API_KEY = "test-api-key"
 
@@ -28,6 +31,7 @@ class RunningServer:
 
     url: str
     api_key: str
+    store: Store
 
 
 type Serve = Callable[[web.Application], Awaitable[str]]
@@ -55,7 +59,8 @@ async def serve(socket_enabled: None) -> AsyncIterator[Serve]:
 @pytest.fixture
 async def dispatch_server(serve: Serve) -> RunningServer:
     """The reference dispatch server, over real HTTP on 127.0.0.1."""
-    return RunningServer(url=await serve(create_app(API_KEY)), api_key=API_KEY)
+    store = Store()
+    return RunningServer(url=await serve(create_app(API_KEY, store)), api_key=API_KEY, store=store)
 
 
 @pytest.fixture
@@ -70,9 +75,93 @@ def unused_url(socket_enabled: None) -> str:
 @pytest.fixture
 def site_entry(dispatch_server: RunningServer) -> MockConfigEntry:
     """A site entry bound to the reference server, not yet added to Home Assistant."""
+    site = dispatch_server.store.add_site({"name": "Home", "callback_url": None})
     return MockConfigEntry(
         domain=DOMAIN,
         title="Brave reference dispatch",
         unique_id=dispatch_server.url,
-        data={CONF_URL: dispatch_server.url, CONF_API_KEY: dispatch_server.api_key},
+        data={
+            CONF_URL: dispatch_server.url,
+            CONF_API_KEY: dispatch_server.api_key,
+            CONF_SITE_ID: site["site_id"],
+            CONF_WEBHOOK_SECRET: site["webhook_secret"],
+        },
+    )
+
+
+PRESENCE = "binary_sensor.room_radar"
+MOTION = "sensor.room_radar_movement"
+DOOR = "binary_sensor.room_door"
+BUTTON = "event.room_button"
+TTS = "tts.speech"
+SPEAKER = "media_player.room_speaker"
+ADDRESS = "12 Example Street"
+PHONE = "+15555550123"
+
+
+def station_data(
+    *,
+    room_sensing: bool = False,
+    door: bool = False,
+    motion: bool = False,
+    release_on_help: bool = True,
+) -> dict[str, Any]:
+    """Subentry data for a station, in the config flow's shape."""
+    sensors: dict[str, Any] = {"buttons": [BUTTON], "check_in_gesture": "long_press"}
+    if room_sensing:
+        sensors["presence"] = PRESENCE
+    if door:
+        sensors["door"] = DOOR
+    if motion:
+        sensors["motion"] = MOTION
+    return {
+        "modes": {
+            "help_button": True,
+            "check_in": True,
+            "room_sensing": room_sensing,
+            "release_on_help": release_on_help,
+        },
+        "sensors": sensors,
+        "prompts": {"tts": TTS, "media_player": SPEAKER},
+        "rescue_plan": {
+            "call_emergency_services": False,
+            "plan_notes": "Friend in 4B has naloxone",
+        },
+        "release": {
+            "location_label": "Room 1",
+            "address": ADDRESS,
+            "unit": "1",
+            "access_notes": "Code 1234",
+            "contacts": f"Alex, {PHONE}, naloxone_nearby",
+        },
+    }
+
+
+STATION_ID = "station0001"
+
+
+def site_with_station(
+    server: RunningServer, data: dict[str, Any], title: str = "Room 1"
+) -> MockConfigEntry:
+    """A site entry on the server with one station subentry (id STATION_ID)."""
+    site = server.store.add_site({"name": "Home", "callback_url": None})
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Brave reference dispatch",
+        unique_id=server.url,
+        data={
+            CONF_URL: server.url,
+            CONF_API_KEY: server.api_key,
+            CONF_SITE_ID: site["site_id"],
+            CONF_WEBHOOK_SECRET: site["webhook_secret"],
+        },
+        subentries_data=[
+            ConfigSubentryData(
+                data=data,
+                subentry_id=STATION_ID,
+                subentry_type="station",
+                title=title,
+                unique_id=None,
+            )
+        ],
     )

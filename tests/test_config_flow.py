@@ -12,7 +12,7 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.brave.const import DOMAIN
+from custom_components.brave.const import CONF_SITE_ID, CONF_WEBHOOK_SECRET, DOMAIN
 
 from .conftest import RunningServer, Serve
 
@@ -36,7 +36,14 @@ async def test_creates_site_when_service_answers(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Brave reference dispatch"
     # Stored in canonical form: the trailing slash is dropped.
-    assert result["data"] == {CONF_URL: dispatch_server.url, CONF_API_KEY: dispatch_server.api_key}
+    data = result["data"]
+    assert data[CONF_URL] == dispatch_server.url
+    assert data[CONF_API_KEY] == dispatch_server.api_key
+    # The installation registered itself as a site; the service knows its language and zone.
+    site = dispatch_server.store.sites[data[CONF_SITE_ID]]
+    assert site["webhook_secret"] == data[CONF_WEBHOOK_SECRET]
+    assert site["language"] == "en"
+    assert site["timezone"] == hass.config.time_zone
     assert result["result"].unique_id == dispatch_server.url
 
 

@@ -16,7 +16,7 @@ async def test_setup_unload_reload(hass: HomeAssistant, site_entry: MockConfigEn
     await hass.async_block_till_done()
     assert site_entry.state is ConfigEntryState.LOADED
     # The loaded site talks to the service it was configured with.
-    health = await site_entry.runtime_data.dispatch.health()
+    health = await site_entry.runtime_data.client.health()
     assert health == Health(service="Brave reference dispatch", version="1.0.0")
 
     assert await hass.config_entries.async_reload(site_entry.entry_id)
@@ -31,7 +31,9 @@ async def test_setup_unload_reload(hass: HomeAssistant, site_entry: MockConfigEn
 async def test_site_loads_while_service_is_down(hass: HomeAssistant, unused_url: str) -> None:
     """Monitoring must not wait for the dispatch service; fallback channels cover outages."""
     entry = MockConfigEntry(
-        domain="brave", unique_id=unused_url, data={CONF_URL: unused_url, CONF_API_KEY: "key"}
+        domain="brave",
+        unique_id=unused_url,
+        data={CONF_URL: unused_url, CONF_API_KEY: "key", "site_id": "s", "webhook_secret": "w"},
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

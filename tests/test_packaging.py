@@ -112,24 +112,49 @@ def _flow_strings() -> dict[str, set[str]]:
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr == "_abort_if_unique_id_configured":
                 found["abort"].add("already_configured")
+            if node.func.attr == "async_update_and_abort":
+                found["abort"].add("reconfigure_successful")
             for keyword in node.keywords:
                 if keyword.arg == "reason" and isinstance(keyword.value, ast.Constant):
                     found["abort"].add(keyword.value.value)
     return found
 
 
-def test_translations_cover_the_config_flow() -> None:
+def test_translations_cover_the_config_flows() -> None:
     strings = _flow_strings()
-    assert strings["step"] == {"user"}
-    assert {"cannot_connect", "invalid_auth", "invalid_url"} <= strings["error"]
-    config = _load(INTEGRATION / "translations" / "en.json")["config"]
+    assert strings["step"] == {"user", "reconfigure"}
+    assert {"cannot_connect", "invalid_auth", "presence_required"} <= strings["error"]
+    translations = _load(INTEGRATION / "translations" / "en.json")
+    flows = [translations["config"], translations["config_subentries"]["station"]]
     for kind, names in strings.items():
         for name in names:
-            assert name in config[kind], f"translations/en.json lacks config.{kind}.{name}"
-    # Every field the form asks for has a label and a description.
+            assert any(name in flow.get(kind, {}) for flow in flows), (
+                f"no translation: {kind} {name}"
+            )
+    site = translations["config"]["step"]["user"]
     for field in ("url", "api_key"):
-        assert config["step"]["user"]["data"][field]
-        assert config["step"]["user"]["data_description"][field]
+        assert site["data"][field]
+        assert site["data_description"][field]
+    station = translations["config_subentries"]["station"]
+    assert set(station["initiate_flow"]) == {"user", "reconfigure"}
+    for step in ("user", "reconfigure"):
+        assert set(station["step"][step]["sections"]) == {
+            "modes",
+            "sensors",
+            "prompts",
+            "rescue_plan",
+            "release",
+        }
+
+
+def test_services_are_described_and_translated() -> None:
+    import yaml  # noqa: PLC0415 (only this test reads YAML)
+
+    services = yaml.safe_load((INTEGRATION / "services.yaml").read_text(encoding="utf-8"))
+    translations = _load(INTEGRATION / "translations" / "en.json")["services"]
+    assert set(services) == set(translations)
+    for name, service in services.items():
+        assert set(service["fields"]) == set(translations[name]["fields"])
 
 
 def _keys(tree: Any, prefix: str = "") -> set[str]:

@@ -2,40 +2,62 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_API_KEY, CONF_URL
+from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
 
+from .const import DOMAIN
+from .coordinator import BraveCoordinator
 from .dispatch.client import DispatchClient
+from .services import async_setup_services
+
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.NUMBER,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+type BraveConfigEntry = ConfigEntry[BraveCoordinator]
 
 
-@dataclass(slots=True)
-class BraveData:
-    """What a site entry holds while it is loaded."""
-
-    dispatch: DispatchClient
-
-
-type BraveConfigEntry = ConfigEntry[BraveData]
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the services once, whatever the number of sites."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: BraveConfigEntry) -> bool:
-    """Set up a site.
+    """Set up a site and its stations.
 
     The dispatch service is deliberately not contacted here: monitoring must start even while
-    the service is down, and alerts then go out through the fallback channels.
+    the service is down.
     """
-    entry.runtime_data = BraveData(
-        dispatch=DispatchClient(
-            async_get_clientsession(hass), entry.data[CONF_URL], entry.data[CONF_API_KEY]
-        )
+    client = DispatchClient(
+        async_get_clientsession(hass), entry.data[CONF_URL], entry.data[CONF_API_KEY]
     )
+    coordinator = BraveCoordinator(hass, entry, client)
+    await coordinator.async_start()
+    entry.runtime_data = coordinator
+    entry.async_on_unload(coordinator.async_stop)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Stations added, changed or removed in the UI take effect through a reload, which keeps
+    # every station's state and deadlines (they are saved on unload).
+    entry.async_on_unload(entry.add_update_listener(_async_reload))
     return True
+
+
+async def _async_reload(hass: HomeAssistant, entry: BraveConfigEntry) -> None:
+    await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: BraveConfigEntry) -> bool:
     """Unload a site."""
-    return True
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

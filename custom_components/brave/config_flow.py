@@ -1,17 +1,63 @@
-"""Config flow for Brave: one entry per site, tied to its volunteer dispatch service."""
+"""Config flow for Brave: a site entry per dispatch service, and its stations as subentries."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
-from homeassistant.const import CONF_API_KEY, CONF_URL
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    SubentryFlowResult,
+)
+from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL
+from homeassistant.core import callback
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    EntitySelector,
+    EntitySelectorConfig,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
 import probatio
 
-from .const import DOMAIN
+from .const import (
+    CONF_ACCESS_NOTES,
+    CONF_ADDRESS,
+    CONF_BUTTONS,
+    CONF_CALL_EMERGENCY,
+    CONF_CHECK_IN,
+    CONF_CHECK_IN_GESTURE,
+    CONF_CONTACTS,
+    CONF_DOOR,
+    CONF_HELP_BUTTON,
+    CONF_LIGHT,
+    CONF_LOCATION_LABEL,
+    CONF_MEDIA_PLAYER,
+    CONF_MOTION,
+    CONF_NOTIFY,
+    CONF_PLAN_NOTES,
+    CONF_PRESENCE,
+    CONF_RELEASE_ON_HELP,
+    CONF_ROOM_SENSING,
+    CONF_SITE_ID,
+    CONF_TTS,
+    CONF_UNIT,
+    CONF_WEBHOOK_SECRET,
+    DOMAIN,
+    LANGUAGES,
+    SECTION_MODES,
+    SECTION_PROMPTS,
+    SECTION_RELEASE,
+    SECTION_RESCUE_PLAN,
+    SECTION_SENSORS,
+    SUBENTRY_STATION,
+)
 from .dispatch.client import (
     DispatchAuthError,
     DispatchClient,
@@ -21,6 +67,7 @@ from .dispatch.client import (
     InvalidServiceUrlError,
     normalize_service_url,
 )
+from .station_config import InvalidContactsError, parse_contacts
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,10 +81,97 @@ STEP_USER_SCHEMA = probatio.Schema(
 )
 
 
+def _entity(domain: str | list[str], *, multiple: bool = False) -> EntitySelector:
+    return EntitySelector(EntitySelectorConfig(domain=domain, multiple=multiple))
+
+
+_MULTILINE = TextSelector(TextSelectorConfig(multiline=True))
+
+STATION_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(CONF_NAME): TextSelector(),
+        probatio.Required(SECTION_MODES): section(
+            probatio.Schema(
+                {
+                    probatio.Required(CONF_HELP_BUTTON, default=True): BooleanSelector(),
+                    probatio.Required(CONF_CHECK_IN, default=True): BooleanSelector(),
+                    probatio.Required(CONF_ROOM_SENSING, default=False): BooleanSelector(),
+                    probatio.Required(CONF_RELEASE_ON_HELP, default=True): BooleanSelector(),
+                }
+            )
+        ),
+        probatio.Required(SECTION_SENSORS): section(
+            probatio.Schema(
+                {
+                    probatio.Optional(CONF_PRESENCE): _entity("binary_sensor"),
+                    probatio.Optional(CONF_MOTION): _entity(["sensor", "binary_sensor", "select"]),
+                    probatio.Optional(CONF_DOOR): _entity("binary_sensor"),
+                    probatio.Optional(CONF_BUTTONS): EntitySelector(
+                        EntitySelectorConfig(multiple=True)
+                    ),
+                    probatio.Optional(CONF_CHECK_IN_GESTURE): TextSelector(),
+                }
+            )
+        ),
+        probatio.Required(SECTION_PROMPTS): section(
+            probatio.Schema(
+                {
+                    probatio.Optional(CONF_TTS): _entity("tts"),
+                    probatio.Optional(CONF_MEDIA_PLAYER): _entity("media_player"),
+                    probatio.Optional(CONF_LIGHT): _entity("light"),
+                    probatio.Optional(CONF_NOTIFY): _entity("notify"),
+                }
+            ),
+            {"collapsed": True},
+        ),
+        probatio.Required(SECTION_RESCUE_PLAN): section(
+            probatio.Schema(
+                {
+                    probatio.Required(CONF_CALL_EMERGENCY, default=False): BooleanSelector(),
+                    probatio.Optional(CONF_PLAN_NOTES): _MULTILINE,
+                }
+            )
+        ),
+        probatio.Required(SECTION_RELEASE): section(
+            probatio.Schema(
+                {
+                    probatio.Optional(CONF_LOCATION_LABEL): TextSelector(),
+                    probatio.Optional(CONF_ADDRESS): TextSelector(),
+                    probatio.Optional(CONF_UNIT): TextSelector(),
+                    probatio.Optional(CONF_ACCESS_NOTES): _MULTILINE,
+                    probatio.Optional(CONF_CONTACTS): _MULTILINE,
+                }
+            ),
+            {"collapsed": True},
+        ),
+    }
+)
+
+
+def _station_errors(user_input: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    modes, sensors = user_input[SECTION_MODES], user_input[SECTION_SENSORS]
+    if modes[CONF_ROOM_SENSING] and not sensors.get(CONF_PRESENCE):
+        errors["base"] = "presence_required"
+    try:
+        parse_contacts(user_input[SECTION_RELEASE].get(CONF_CONTACTS, ""))
+    except InvalidContactsError:
+        errors["base"] = "invalid_contacts"
+    return errors
+
+
 class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a site: check the dispatch service answers and accepts the key, then save it."""
 
     VERSION = 1
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Stations are subentries of a site."""
+        return {SUBENTRY_STATION: StationSubentryFlow}
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the dispatch service URL and API key."""
@@ -57,6 +191,13 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
                 try:
                     health = await client.health()
+                    language = self.hass.config.language
+                    site = await client.register_site(
+                        name=self.hass.config.location_name,
+                        callback_url=None,
+                        language=language if language in LANGUAGES else "en",
+                        timezone=self.hass.config.time_zone,
+                    )
                 except DispatchAuthError:
                     errors["base"] = "invalid_auth"
                 except DispatchConnectionError:
@@ -69,10 +210,48 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
                 else:
                     return self.async_create_entry(
                         title=health.service,
-                        data={CONF_URL: url, CONF_API_KEY: user_input[CONF_API_KEY]},
+                        data={
+                            CONF_URL: url,
+                            CONF_API_KEY: user_input[CONF_API_KEY],
+                            CONF_SITE_ID: site.site_id,
+                            CONF_WEBHOOK_SECRET: site.webhook_secret,
+                        },
                     )
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(STEP_USER_SCHEMA, user_input),
+            errors=errors,
+        )
+
+
+class StationSubentryFlow(ConfigSubentryFlow):
+    """Add or change a station: what it listens to, how it asks, and the rescue plan."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Add a station."""
+        errors: dict[str, str] = {}
+        if user_input is not None and not (errors := _station_errors(user_input)):
+            name = user_input.pop(CONF_NAME)
+            return self.async_create_entry(title=name, data=user_input)
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(STATION_SCHEMA, user_input),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a station."""
+        entry = self._get_entry()
+        subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
+        if user_input is not None and not (errors := _station_errors(user_input)):
+            name = user_input.pop(CONF_NAME)
+            return self.async_update_and_abort(entry, subentry, title=name, data=user_input)
+        suggested = user_input or {CONF_NAME: subentry.title, **subentry.data}
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(STATION_SCHEMA, suggested),
             errors=errors,
         )

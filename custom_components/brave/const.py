@@ -3,3 +3,38 @@
 from typing import Final
 
 DOMAIN: Final = "brave"
+
+# Site entry data (besides url and api_key).
+CONF_SITE_ID: Final = "site_id"
+CONF_WEBHOOK_SECRET: Final = "webhook_secret"  # noqa: S105 (a key name, not a secret)
+
+# Station subentries.
+SUBENTRY_STATION: Final = "station"
+SECTION_MODES: Final = "modes"
+SECTION_SENSORS: Final = "sensors"
+SECTION_PROMPTS: Final = "prompts"
+SECTION_RESCUE_PLAN: Final = "rescue_plan"
+SECTION_RELEASE: Final = "release"
+
+CONF_ROOM_SENSING: Final = "room_sensing"
+CONF_HELP_BUTTON: Final = "help_button"
+CONF_CHECK_IN: Final = "check_in"
+CONF_RELEASE_ON_HELP: Final = "release_on_help"
+CONF_PRESENCE: Final = "presence"
+CONF_MOTION: Final = "motion"
+CONF_DOOR: Final = "door"
+CONF_BUTTONS: Final = "buttons"
+CONF_CHECK_IN_GESTURE: Final = "check_in_gesture"
+CONF_TTS: Final = "tts"
+CONF_MEDIA_PLAYER: Final = "media_player"
+CONF_LIGHT: Final = "light"
+CONF_NOTIFY: Final = "notify"
+CONF_CALL_EMERGENCY: Final = "call_emergency_services"
+CONF_PLAN_NOTES: Final = "plan_notes"
+CONF_LOCATION_LABEL: Final = "location_label"
+CONF_ADDRESS: Final = "address"
+CONF_UNIT: Final = "unit"
+CONF_ACCESS_NOTES: Final = "access_notes"
+CONF_CONTACTS: Final = "contacts"
+
+LANGUAGES: Final = ("en", "fr", "es")

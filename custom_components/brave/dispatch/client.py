@@ -54,6 +54,42 @@ class Health:
     version: str
 
 
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Answer of POST /v1/sites: who this installation is to the service."""
+
+    site_id: str
+    webhook_secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """The service's view of an alert."""
+
+    alert_id: str
+    status: str
+    outcome: str | None
+    responder: str | None
+
+
+def _text(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise DispatchResponseError(f"response lacks {key}")
+    return value
+
+
+def _alert(body: dict[str, Any]) -> Alert:
+    responder = body.get("responder")
+    outcome = body.get("outcome")
+    return Alert(
+        alert_id=_text(body, "alert_id"),
+        status=_text(body, "status"),
+        outcome=outcome if isinstance(outcome, str) else None,
+        responder=responder.get("display_name") if isinstance(responder, dict) else None,
+    )
+
+
 def _is_loopback(host: str) -> bool:
     if host in _LOOPBACK_NAMES:
         return True
@@ -118,12 +154,51 @@ class DispatchClient:
             raise DispatchResponseError("health response does not follow the contract")
         return Health(service=service, version=version)
 
-    async def _request(self, method: str, path: str) -> dict[str, Any]:
+    async def register_site(
+        self, name: str, callback_url: str | None, language: str, timezone: str
+    ) -> Site:
+        """Register this installation (POST /v1/sites)."""
+        body = await self._request(
+            "POST",
+            "/v1/sites",
+            {
+                "name": name,
+                "callback_url": callback_url,
+                "language": language,
+                "timezone": timezone,
+            },
+        )
+        return Site(site_id=_text(body, "site_id"), webhook_secret=_text(body, "webhook_secret"))
+
+    async def create_alert(self, request: dict[str, Any], idempotency_key: str) -> Alert:
+        """Create an alert; repeating the key returns the same alert (POST /v1/alerts)."""
+        return _alert(await self._request("POST", "/v1/alerts", request, idempotency_key))
+
+    async def post_event(
+        self, alert_id: str, request: dict[str, Any], idempotency_key: str
+    ) -> Alert:
+        """Add an event to an alert (POST /v1/alerts/{id}/events)."""
+        path = f"/v1/alerts/{alert_id}/events"
+        return _alert(await self._request("POST", path, request, idempotency_key))
+
+    async def get_alert(self, alert_id: str) -> Alert:
+        """Read an alert's status (GET /v1/alerts/{id})."""
+        return _alert(await self._request("GET", f"/v1/alerts/{alert_id}"))
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        json: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> dict[str, Any]:
         url = self._base.with_path(self._base.path.rstrip("/") + path)
         headers = {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json"}
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
         try:
             async with self._session.request(
-                method, url, headers=headers, timeout=self._timeout
+                method, url, headers=headers, json=json, timeout=self._timeout
             ) as resp:
                 if resp.status in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN):
                     raise DispatchAuthError(f"{method} {path}: {resp.status}")

@@ -1,0 +1,40 @@
+"""The station's alert binary sensor."""
+
+from __future__ import annotations
+
+from homeassistant.components.binary_sensor import BinarySensorEntity
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from . import BraveConfigEntry
+from .engine.station import Phase
+from .entity import BraveStationEntity
+
+PARALLEL_UPDATES = 0
+
+# On from the countdown until a responder closes the alert.
+_UNSAFE = frozenset({Phase.COUNTDOWN, Phase.ALERT, Phase.RESPONDER_ATTENDING})
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: BraveConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
+) -> None:
+    """Add each station's alert sensor."""
+    coordinator = entry.runtime_data
+    for runtime in coordinator.stations.values():
+        async_add_entities(
+            [AlertBinarySensor(coordinator, runtime, "alert")],
+            config_subentry_id=runtime.station_id,
+        )
+
+
+class AlertBinarySensor(BraveStationEntity, BinarySensorEntity):
+    """On (unsafe) while help is being called or is on the way."""
+
+    _attr_device_class = BinarySensorDeviceClass.SAFETY
+
+    @property
+    def is_on(self) -> bool:
+        """Whether an alert is counting down or open."""
+        return self.runtime.engine.phase in _UNSAFE

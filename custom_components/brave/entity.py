@@ -1,0 +1,38 @@
+"""Base class of every station entity: one device per station, pushed updates."""
+
+from __future__ import annotations
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
+
+from .const import DOMAIN
+from .coordinator import BraveCoordinator, StationRuntime
+
+
+class BraveStationEntity(Entity):
+    """An entity of one station."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, coordinator: BraveCoordinator, runtime: StationRuntime, key: str) -> None:
+        """Attach to a station's device."""
+        self.coordinator = coordinator
+        self.runtime = runtime
+        self._attr_translation_key = key
+        self._attr_unique_id = f"{runtime.station_id}_{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, runtime.station_id)},
+            name=runtime.title,
+            manufacturer="Brave",
+            model="Station",
+        )
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the station's changes."""
+        self.async_on_remove(self.runtime.add_listener(self._station_changed))
+
+    @callback
+    def _station_changed(self) -> None:
+        self.async_write_ha_state()

@@ -1,0 +1,153 @@
+"""Services for automations, dashboards and responders' tools, aimed at a station device."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.util import dt as dt_util
+import probatio
+
+from .const import DOMAIN
+from .coordinator import BraveCoordinator, StationRuntime
+from .engine.events import (
+    Acknowledged,
+    EndCheckIn,
+    Event,
+    ImOk,
+    Outcome,
+    PressAction,
+    Pressed,
+    Resolved,
+    Resume,
+    SendTest,
+    StartCheckIn,
+)
+from .engine.state import Stage
+
+ATTR_STATION = "station"
+ATTR_ACTION = "action"
+ATTR_RESPONDER = "responder"
+ATTR_OUTCOME = "outcome"
+ATTR_DURATION = "duration"
+
+_STATION = {probatio.Required(ATTR_STATION): cv.string}
+
+
+def _find(hass: HomeAssistant, device_id: str) -> tuple[BraveCoordinator, StationRuntime]:
+    device = dr.async_get(hass).async_get(device_id)
+    station_ids = (
+        {ident for domain, ident in device.identifiers if domain == DOMAIN} if device else set()
+    )
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.state is not ConfigEntryState.LOADED:
+            continue
+        coordinator: BraveCoordinator = entry.runtime_data
+        for station_id in station_ids:
+            if (runtime := coordinator.stations.get(station_id)) is not None:
+                return coordinator, runtime
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="station_not_found",
+        translation_placeholders={"station": device_id},
+    )
+
+
+def _simple(event: Callable[[ServiceCall, StationRuntime], Event]) -> Callable[[ServiceCall], None]:
+    @callback
+    def handle(call: ServiceCall) -> None:
+        coordinator, runtime = _find(call.hass, call.data[ATTR_STATION])
+        coordinator.feed(runtime, event(call, runtime))
+
+    return handle
+
+
+def _acknowledged(call: ServiceCall, runtime: StationRuntime) -> Event:
+    ladder = runtime.engine.state.ladder
+    if ladder is None or ladder.stage is not Stage.ALERTED:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_open_alert")
+    return Acknowledged(dt_util.utcnow(), ladder.alert_key, call.data[ATTR_RESPONDER])
+
+
+def _resolved(call: ServiceCall, runtime: StationRuntime) -> Event:
+    state = runtime.engine.state
+    ladder = state.ladder
+    key = (
+        ladder.alert_key
+        if ladder is not None and ladder.stage not in (Stage.PROMPT, Stage.COUNTDOWN)
+        else state.last_alert_key
+    )
+    if key is None:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_open_alert")
+    return Resolved(dt_util.utcnow(), key, Outcome(call.data[ATTR_OUTCOME]))
+
+
+def _test(call: ServiceCall, runtime: StationRuntime) -> Event:
+    if runtime.engine.state.ladder is not None:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="alert_in_progress")
+    return SendTest(dt_util.utcnow())
+
+
+@callback
+def _pause(call: ServiceCall) -> None:
+    coordinator, runtime = _find(call.hass, call.data[ATTR_STATION])
+    duration: timedelta | None = call.data.get(ATTR_DURATION)
+    coordinator.pause(runtime, dt_util.utcnow(), duration)
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register Brave's services."""
+    station = probatio.Schema(_STATION)
+    simple: dict[str, Callable[[ServiceCall, StationRuntime], Event]] = {
+        "check_in": lambda call, runtime: ImOk(dt_util.utcnow()),
+        "start_session": lambda call, runtime: StartCheckIn(dt_util.utcnow()),
+        "end_session": lambda call, runtime: EndCheckIn(dt_util.utcnow()),
+        "resume": lambda call, runtime: Resume(dt_util.utcnow()),
+    }
+    for name, event in simple.items():
+        hass.services.async_register(DOMAIN, name, _simple(event), schema=station)
+    hass.services.async_register(DOMAIN, "test_alert", _simple(_test), schema=station)
+    hass.services.async_register(
+        DOMAIN,
+        "press",
+        _simple(
+            lambda call, runtime: Pressed(dt_util.utcnow(), PressAction(call.data[ATTR_ACTION]))
+        ),
+        schema=probatio.Schema(
+            {
+                **_STATION,
+                probatio.Optional(ATTR_ACTION, default=PressAction.HELP.value): probatio.In(
+                    [a.value for a in PressAction]
+                ),
+            }
+        ),
+    )
+    hass.services.async_register(
+        DOMAIN,
+        "acknowledge",
+        _simple(_acknowledged),
+        schema=probatio.Schema(
+            {**_STATION, probatio.Optional(ATTR_RESPONDER, default="Responder"): cv.string}
+        ),
+    )
+    hass.services.async_register(
+        DOMAIN,
+        "resolve",
+        _simple(_resolved),
+        schema=probatio.Schema(
+            {**_STATION, probatio.Required(ATTR_OUTCOME): probatio.In([o.value for o in Outcome])}
+        ),
+    )
+    hass.services.async_register(
+        DOMAIN,
+        "pause",
+        _pause,
+        schema=probatio.Schema(
+            {**_STATION, probatio.Optional(ATTR_DURATION): cv.positive_time_period}
+        ),
+    )

@@ -1,0 +1,51 @@
+"""The station's monitoring switch: off pauses it (resuming by itself after a set time)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from . import BraveConfigEntry
+from .engine.events import Resume
+from .entity import BraveStationEntity
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: BraveConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
+) -> None:
+    """Add each station's monitoring switch."""
+    coordinator = entry.runtime_data
+    for runtime in coordinator.stations.values():
+        async_add_entities(
+            [MonitoringSwitch(coordinator, runtime, "monitoring")],
+            config_subentry_id=runtime.station_id,
+        )
+
+
+class MonitoringSwitch(BraveStationEntity, SwitchEntity):
+    """On while the station watches; off while a person has paused it."""
+
+    @property
+    def is_on(self) -> bool:
+        """Whether monitoring runs."""
+        return not self.runtime.engine.state.paused
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """When a pause ends by itself."""
+        until = self.runtime.engine.state.paused_until
+        return {"resumes_at": until.isoformat() if until else None}
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Resume monitoring."""
+        self.coordinator.feed(self.runtime, Resume(dt_util.utcnow()))
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Pause monitoring."""
+        self.coordinator.pause(self.runtime, dt_util.utcnow(), None)

@@ -1,0 +1,43 @@
+"""Helpers shared by the Home Assistant tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.brave.const import DOMAIN
+
+from .conftest import STATION_ID
+
+
+async def setup_site(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add and load a site entry."""
+    if entry.entry_id not in {e.entry_id for e in hass.config_entries.async_entries(DOMAIN)}:
+        entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    """Let time pass, firing every timer that comes due."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+def entity_id(hass: HomeAssistant, platform: str, key: str) -> str:
+    """The entity id of one of the test station's entities."""
+    found = er.async_get(hass).async_get_entity_id(platform, DOMAIN, f"{STATION_ID}_{key}")
+    assert found is not None
+    return found
+
+
+def station_state(hass: HomeAssistant) -> str:
+    """The test station's state sensor."""
+    state = hass.states.get(entity_id(hass, "sensor", "state"))
+    assert state is not None
+    return state.state
