@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_mock_service,
+)
 
 from custom_components.brave.const import DOMAIN
 
@@ -41,3 +46,17 @@ def station_state(hass: HomeAssistant) -> str:
     state = hass.states.get(entity_id(hass, "sensor", "state"))
     assert state is not None
     return state.state
+
+
+def device_id(hass: HomeAssistant) -> str:
+    """The test station's device id (what services take as `station`)."""
+    entry = er.async_get(hass).async_get(entity_id(hass, "sensor", "state"))
+    assert entry is not None
+    assert entry.device_id is not None
+    return entry.device_id
+
+
+@pytest.fixture(name="spoken")
+def spoken_fixture(hass: HomeAssistant) -> list[ServiceCall]:
+    """What the station says in the room (tts.speak calls)."""
+    return async_mock_service(hass, "tts", "speak")

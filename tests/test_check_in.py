@@ -7,19 +7,13 @@ from datetime import timedelta
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.util import dt as dt_util
-import pytest
-from pytest_homeassistant_custom_component.common import async_mock_service
 
 from custom_components.brave.const import DOMAIN
 
 from .conftest import ADDRESS, BUTTON, PHONE, RunningServer, site_with_station, station_data
-from .helpers import advance, entity_id, setup_site, station_state
+from .helpers import advance, device_id, entity_id, setup_site, spoken_fixture, station_state
 
-
-@pytest.fixture
-def spoken(hass: HomeAssistant) -> list[ServiceCall]:
-    """What the station says in the room (tts.speak calls)."""
-    return async_mock_service(hass, "tts", "speak")
+spoken = spoken_fixture
 
 
 async def _start_session(hass: HomeAssistant) -> None:
@@ -79,7 +73,7 @@ async def test_missed_check_in_escalates_then_responder_closes_it(
     await hass.services.async_call(
         DOMAIN,
         "acknowledge",
-        {"station": _device_id(hass), "responder": "Sam"},
+        {"station": device_id(hass), "responder": "Sam"},
         blocking=True,
     )
     await hass.async_block_till_done()
@@ -87,7 +81,7 @@ async def test_missed_check_in_escalates_then_responder_closes_it(
     assert spoken[-1].data["message"] == "Sam is on the way."
 
     await hass.services.async_call(
-        DOMAIN, "resolve", {"station": _device_id(hass), "outcome": "occupant_ok"}, blocking=True
+        DOMAIN, "resolve", {"station": device_id(hass), "outcome": "occupant_ok"}, blocking=True
     )
     await hass.async_block_till_done()
     assert stored.alert["status"] == "resolved"
@@ -118,12 +112,3 @@ async def test_answering_the_prompt_calls_nobody(
     await advance(hass, freezer, 80)
     assert dispatch_server.store.alerts == {}
     assert station_state(hass) == "check_in"
-
-
-def _device_id(hass: HomeAssistant) -> str:
-    from homeassistant.helpers import entity_registry as er  # noqa: PLC0415
-
-    entry = er.async_get(hass).async_get(entity_id(hass, "sensor", "state"))
-    assert entry is not None
-    assert entry.device_id is not None
-    return entry.device_id

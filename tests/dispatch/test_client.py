@@ -147,3 +147,35 @@ async def test_slow_service_times_out(session: aiohttp.ClientSession, serve: Ser
             await DispatchClient(session, url, "key", timeout_s=0.05).health()
     finally:
         release.set()
+
+
+async def test_alert_round_trip(
+    session: aiohttp.ClientSession, dispatch_server: RunningServer
+) -> None:
+    client = DispatchClient(session, dispatch_server.url, dispatch_server.api_key)
+    site = await client.register_site("Home", None, "en", "UTC")
+    request = {
+        "site_id": site.site_id,
+        "station": {"id": "s1", "label": "Room 1"},
+        "kind": "test",
+        "urgency": "normal",
+    }
+    alert = await client.create_alert(request, "key-1")
+    assert alert.status == "open"
+    assert alert.responder is None
+    again = await client.create_alert(request, "key-1")
+    assert again.alert_id == alert.alert_id
+    resolved = await client.post_event(
+        alert.alert_id, {"type": "resolved", "outcome": "test"}, "key-2"
+    )
+    assert (resolved.status, resolved.outcome) == ("resolved", "test")
+    assert await client.get_alert(alert.alert_id) == resolved
+
+
+async def test_alert_without_an_id_breaks_the_contract(
+    session: aiohttp.ClientSession, serve: Serve
+) -> None:
+    app = web.Application()
+    app.router.add_get("/v1/alerts/a1", _answer(200, '{"status": "open"}'))
+    with pytest.raises(DispatchResponseError):
+        await DispatchClient(session, await serve(app), "key").get_alert("a1")

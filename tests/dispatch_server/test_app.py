@@ -56,3 +56,67 @@ async def test_command_line_serves_on_loopback(socket_enabled: None) -> None:
     finally:
         proc.terminate()
         await proc.wait()
+
+
+ALERT = {
+    "station": {"id": "station0001", "label": "Room 1"},
+    "kind": "help_request",
+    "urgency": "normal",
+    "started_at": "2026-11-27T12:00:00+00:00",
+    "details": {"presses": 1},
+    "language": "en",
+    "location": None,
+    "contacts": None,
+    "rescue_plan": {"call_emergency_services": False, "notes": ""},
+}
+
+
+async def test_alert_writes_follow_the_contract(dispatch_server: RunningServer) -> None:
+    auth = {"Authorization": f"Bearer {dispatch_server.api_key}"}
+    base = dispatch_server.url
+    async with aiohttp.ClientSession(headers=auth) as session:
+        async with session.post(f"{base}/v1/sites", json={"callback_url": None}) as resp:
+            assert resp.status == 422
+        async with session.post(f"{base}/v1/sites", data="not json") as resp:
+            assert resp.status == 400
+        async with session.post(f"{base}/v1/sites", json={"name": "Home"}) as resp:
+            assert resp.status == 201
+            site_id = (await resp.json())["site_id"]
+        alert = {**ALERT, "site_id": site_id}
+        key = {"Idempotency-Key": "k1"}
+        async with session.post(f"{base}/v1/alerts", json=alert) as resp:
+            assert resp.status == 400
+            assert (await resp.json())["error"] == "idempotency_key_required"
+        for bad in (
+            {**alert, "site_id": "other"},
+            {**alert, "station": {}},
+            {**alert, "kind": "unknown"},
+            {**alert, "urgency": "very"},
+        ):
+            async with session.post(f"{base}/v1/alerts", json=bad, headers=key) as resp:
+                assert resp.status == 422
+        async with session.post(f"{base}/v1/alerts", json=[1], headers=key) as resp:
+            assert resp.status == 422
+        async with session.post(f"{base}/v1/alerts", json=alert, headers=key) as resp:
+            assert resp.status == 201
+            created = await resp.json()
+        # The same key never creates a second alert.
+        async with session.post(f"{base}/v1/alerts", json=alert, headers=key) as resp:
+            assert resp.status == 200
+            assert (await resp.json())["alert_id"] == created["alert_id"]
+        assert len(dispatch_server.store.alerts) == 1
+
+        events = f"{base}/v1/alerts/{created['alert_id']}/events"
+        async with session.post(events, json={"type": "nope"}, headers=key) as resp:
+            assert resp.status == 422
+        async with session.post(
+            f"{base}/v1/alerts/missing/events", json={"type": "reminder"}, headers=key
+        ) as resp:
+            assert resp.status == 404
+        async with session.post(events, json={"type": "cancelled"}, headers=key) as resp:
+            assert resp.status == 200
+            assert (await resp.json())["status"] == "cancelled"
+        async with session.get(f"{base}/v1/alerts/{created['alert_id']}") as resp:
+            assert (await resp.json())["status"] == "cancelled"
+        async with session.get(f"{base}/v1/alerts/missing") as resp:
+            assert resp.status == 404

@@ -1,0 +1,157 @@
+"""Buttons, the monitoring switch, timers and services, as a person or automation uses them."""
+
+from __future__ import annotations
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+import pytest
+
+from custom_components.brave.const import DOMAIN
+
+from .conftest import RunningServer, site_with_station, station_data
+from .helpers import advance, device_id, entity_id, setup_site, station_state
+
+
+async def _press(hass: HomeAssistant, key: str) -> None:
+    await hass.services.async_call(
+        "button", "press", {"entity_id": entity_id(hass, "button", key)}, blocking=True
+    )
+    await hass.async_block_till_done()
+
+
+async def test_pause_shows_everywhere_and_resumes_by_itself(
+    hass: HomeAssistant, dispatch_server: RunningServer, freezer: FrozenDateTimeFactory
+) -> None:
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    switch = entity_id(hass, "switch", "monitoring")
+    await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
+    await hass.async_block_till_done()
+    assert hass.states.get(switch).state == "off"
+    assert hass.states.get(switch).attributes["resumes_at"] is not None
+    assert station_state(hass) == "paused"
+    await advance(hass, freezer, 3600)
+    assert hass.states.get(switch).state == "on"
+    assert station_state(hass) == "idle"
+
+
+async def test_pause_service_with_duration_and_resume(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    station = device_id(hass)
+    await hass.services.async_call(
+        DOMAIN, "pause", {"station": station, "duration": {"minutes": 10}}, blocking=True
+    )
+    assert station_state(hass) == "paused"
+    await hass.services.async_call(DOMAIN, "resume", {"station": station}, blocking=True)
+    assert station_state(hass) == "idle"
+
+
+async def test_switch_back_on_resumes(hass: HomeAssistant, dispatch_server: RunningServer) -> None:
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    switch = entity_id(hass, "switch", "monitoring")
+    await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
+    await hass.services.async_call("switch", "turn_on", {"entity_id": switch}, blocking=True)
+    assert station_state(hass) == "idle"
+
+
+async def test_timers_are_numbers_that_apply(
+    hass: HomeAssistant, dispatch_server: RunningServer, freezer: FrozenDateTimeFactory
+) -> None:
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    interval = entity_id(hass, "number", "check_in_interval")
+    assert float(hass.states.get(interval).state) == 5
+    await hass.services.async_call(
+        "number", "set_value", {"entity_id": interval, "value": 2}, blocking=True
+    )
+    assert float(hass.states.get(interval).state) == 2
+    await _press(hass, "start_check_in")
+    await advance(hass, freezer, 120)
+    assert station_state(hass) == "prompting"
+
+
+async def test_im_ok_end_session_and_service_check_in(
+    hass: HomeAssistant, dispatch_server: RunningServer, freezer: FrozenDateTimeFactory
+) -> None:
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await hass.services.async_call(
+        DOMAIN, "start_session", {"station": device_id(hass)}, blocking=True
+    )
+    await advance(hass, freezer, 300)
+    await _press(hass, "im_ok")
+    assert station_state(hass) == "check_in"
+    await advance(hass, freezer, 200)
+    await hass.services.async_call(DOMAIN, "check_in", {"station": device_id(hass)}, blocking=True)
+    # Checking in early moves the next prompt.
+    await advance(hass, freezer, 200)
+    assert station_state(hass) == "check_in"
+    await hass.services.async_call(
+        DOMAIN, "end_session", {"station": device_id(hass)}, blocking=True
+    )
+    assert station_state(hass) == "idle"
+
+
+async def test_test_alert_is_marked_and_private(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await _press(hass, "test_alert")
+    [stored] = dispatch_server.store.alerts.values()
+    assert stored.request["kind"] == "test"
+    assert stored.request["location"] is None
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "test_alert", {"station": device_id(hass)}, blocking=True
+        )
+    assert err.value.translation_key == "alert_in_progress"
+    await hass.services.async_call(
+        DOMAIN, "resolve", {"station": device_id(hass), "outcome": "test"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert stored.alert["outcome"] == "test"
+    assert station_state(hass) == "idle"
+
+
+async def test_service_errors_are_clear(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(DOMAIN, "check_in", {"station": "nope"}, blocking=True)
+    assert err.value.translation_key == "station_not_found"
+    for service, data in (("acknowledge", {}), ("resolve", {"outcome": "other"})):
+        with pytest.raises(ServiceValidationError) as err:
+            await hass.services.async_call(
+                DOMAIN, service, {"station": device_id(hass), **data}, blocking=True
+            )
+        assert err.value.translation_key == "no_open_alert"
+
+
+async def test_entities_have_translated_names(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    names = sorted(
+        state.attributes["friendly_name"]
+        for state in hass.states.async_all()
+        if state.entity_id.split(".")[1].startswith("room_1")
+    )
+    assert names == [
+        "Room 1 Alert",
+        "Room 1 Alert steps",
+        "Room 1 Check-in interval",
+        "Room 1 Countdown",
+        "Room 1 End check-in session",
+        "Room 1 I'm OK",
+        "Room 1 Long stay time",
+        "Room 1 Monitoring",
+        "Room 1 Next step",
+        "Room 1 Reminder interval",
+        "Room 1 Resume a pause after",
+        "Room 1 Send test alert",
+        "Room 1 Start check-in session",
+        "Room 1 State",
+        "Room 1 Stillness time",
+        "Room 1 Time to answer",
+    ]

@@ -1,0 +1,89 @@
+"""Adding and changing stations (config subentries) in the UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
+from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from .conftest import PRESENCE, STATION_ID, RunningServer, site_with_station, station_data
+from .helpers import setup_site, station_state
+
+
+def _form(**changes: Any) -> dict[str, Any]:
+    data = station_data(room_sensing=True)
+    for section_key, values in changes.items():
+        data[section_key] = {**data[section_key], **values}
+    return {CONF_NAME: "Washroom 2", **data}
+
+
+async def _start(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "station"), context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return result["flow_id"]
+
+
+async def test_add_station(hass: HomeAssistant, site_entry: MockConfigEntry) -> None:
+    await setup_site(hass, site_entry)
+    flow_id = await _start(hass, site_entry)
+    result = await hass.config_entries.subentries.async_configure(flow_id, _form())
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Washroom 2"
+    [subentry] = site_entry.subentries.values()
+    assert subentry.data["sensors"]["presence"] == PRESENCE
+    assert CONF_NAME not in subentry.data
+    await hass.async_block_till_done()
+    # The site reloads and the station is live.
+    assert hass.states.get("sensor.washroom_2_state") is not None
+
+
+async def test_room_sensing_needs_presence(
+    hass: HomeAssistant, site_entry: MockConfigEntry
+) -> None:
+    await setup_site(hass, site_entry)
+    flow_id = await _start(hass, site_entry)
+    form = _form()
+    del form["sensors"]["presence"]
+    result = await hass.config_entries.subentries.async_configure(flow_id, form)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "presence_required"}
+
+
+async def test_unreadable_contacts(hass: HomeAssistant, site_entry: MockConfigEntry) -> None:
+    await setup_site(hass, site_entry)
+    flow_id = await _start(hass, site_entry)
+    result = await hass.config_entries.subentries.async_configure(
+        flow_id, _form(release={"contacts": "Alex only, no phone, landlord"})
+    )
+    assert result["errors"] == {"base": "invalid_contacts"}
+
+
+async def test_reconfigure_station_keeps_its_state(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    entry = site_with_station(dispatch_server, station_data())
+    await setup_site(hass, entry)
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.room_1_start_check_in_session"}, blocking=True
+    )
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "station"),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": STATION_ID},
+    )
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**_form(), CONF_NAME: "Room 1"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.subentries[STATION_ID].data["modes"]["room_sensing"] is True
+    # The check-in session survived the reload.
+    assert station_state(hass) == "check_in"
