@@ -124,6 +124,7 @@ def station_data(
         "sensors": sensors,
         "prompts": {"tts": TTS, "media_player": SPEAKER},
         "rescue_plan": {
+            "responder_groups": ["dispatch", "first_responders"],
             "call_emergency_services": False,
             "plan_notes": "Friend in 4B has naloxone",
         },

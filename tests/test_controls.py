@@ -113,6 +113,16 @@ async def test_test_alert_is_marked_and_private(
     assert station_state(hass) == "idle"
 
 
+async def test_test_alert_service(hass: HomeAssistant, dispatch_server: RunningServer) -> None:
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await hass.services.async_call(
+        DOMAIN, "test_alert", {"station": device_id(hass)}, blocking=True
+    )
+    await hass.async_block_till_done()
+    [stored] = dispatch_server.store.alerts.values()
+    assert stored.request["kind"] == "test"
+
+
 async def test_service_errors_are_clear(
     hass: HomeAssistant, dispatch_server: RunningServer
 ) -> None:
@@ -120,6 +130,13 @@ async def test_service_errors_are_clear(
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(DOMAIN, "check_in", {"station": "nope"}, blocking=True)
     assert err.value.translation_key == "station_not_found"
+    # A station whose site is not loaded cannot be reached either.
+    station = device_id(hass)
+    [entry] = hass.config_entries.async_entries(DOMAIN)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(DOMAIN, "check_in", {"station": station}, blocking=True)
+    assert await hass.config_entries.async_setup(entry.entry_id)
     for service, data in (("acknowledge", {}), ("resolve", {"outcome": "other"})):
         with pytest.raises(ServiceValidationError) as err:
             await hass.services.async_call(

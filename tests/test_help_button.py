@@ -89,3 +89,16 @@ async def test_button_coming_back_online_is_not_a_press(
     await hass.async_block_till_done()
     assert station_state(hass) == "idle"
     assert dispatch_server.store.alerts == {}
+
+
+async def test_plan_without_the_dispatch_service_does_not_call_it(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    data = station_data()
+    data["rescue_plan"]["responder_groups"] = ["first_responders"]
+    hass.states.async_set(BUTTON, "unknown")
+    await setup_site(hass, site_with_station(dispatch_server, data))
+    _press(hass)
+    await hass.async_block_till_done()
+    assert station_state(hass) == "alert"
+    assert dispatch_server.store.alerts == {}

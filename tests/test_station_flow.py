@@ -65,6 +65,15 @@ async def test_unreadable_contacts(hass: HomeAssistant, site_entry: MockConfigEn
     assert result["errors"] == {"base": "invalid_contacts"}
 
 
+async def test_someone_must_be_called(hass: HomeAssistant, site_entry: MockConfigEntry) -> None:
+    await setup_site(hass, site_entry)
+    flow_id = await _start(hass, site_entry)
+    result = await hass.config_entries.subentries.async_configure(
+        flow_id, _form(rescue_plan={"responder_groups": []})
+    )
+    assert result["errors"] == {"base": "responders_required"}
+
+
 async def test_reconfigure_station_keeps_its_state(
     hass: HomeAssistant, dispatch_server: RunningServer
 ) -> None:

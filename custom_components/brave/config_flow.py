@@ -20,6 +20,8 @@ from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
+    SelectSelector,
+    SelectSelectorConfig,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -44,6 +46,7 @@ from .const import (
     CONF_PLAN_NOTES,
     CONF_PRESENCE,
     CONF_RELEASE_ON_HELP,
+    CONF_RESPONDER_GROUPS,
     CONF_ROOM_SENSING,
     CONF_SITE_ID,
     CONF_TTS,
@@ -67,6 +70,7 @@ from .dispatch.client import (
     InvalidServiceUrlError,
     normalize_service_url,
 )
+from .engine.config import RESPONDER_GROUPS, RescuePlan
 from .station_config import InvalidContactsError, parse_contacts
 
 _LOGGER = logging.getLogger(__name__)
@@ -127,6 +131,15 @@ STATION_SCHEMA = probatio.Schema(
         probatio.Required(SECTION_RESCUE_PLAN): section(
             probatio.Schema(
                 {
+                    probatio.Required(
+                        CONF_RESPONDER_GROUPS, default=list(RescuePlan().groups)
+                    ): SelectSelector(
+                        SelectSelectorConfig(
+                            options=list(RESPONDER_GROUPS),
+                            multiple=True,
+                            translation_key=CONF_RESPONDER_GROUPS,
+                        )
+                    ),
                     probatio.Required(CONF_CALL_EMERGENCY, default=False): BooleanSelector(),
                     probatio.Optional(CONF_PLAN_NOTES): _MULTILINE,
                 }
@@ -153,6 +166,8 @@ def _station_errors(user_input: dict[str, Any]) -> dict[str, str]:
     modes, sensors = user_input[SECTION_MODES], user_input[SECTION_SENSORS]
     if modes[CONF_ROOM_SENSING] and not sensors.get(CONF_PRESENCE):
         errors["base"] = "presence_required"
+    if not user_input[SECTION_RESCUE_PLAN][CONF_RESPONDER_GROUPS]:
+        errors["base"] = "responders_required"
     try:
         parse_contacts(user_input[SECTION_RELEASE].get(CONF_CONTACTS, ""))
     except InvalidContactsError:

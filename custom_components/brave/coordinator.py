@@ -33,7 +33,7 @@ from homeassistant.helpers.event import (
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_SITE_ID, DOMAIN, LANGUAGES, SUBENTRY_STATION
+from .const import CONF_SITE_ID, DOMAIN, LANGUAGES
 from .dispatch.client import DispatchClient, DispatchError
 from .dispatch.payloads import AlertEvent, alert_request, event_request, idempotency_key
 from .engine.effects import (
@@ -179,8 +179,6 @@ class BraveCoordinator:
         """Restore stations, listen to their entities and fire what came due while stopped."""
         stored = (await self._store.async_load() or {}).get("stations", {})
         for subentry in self.entry.subentries.values():
-            if subentry.subentry_type != SUBENTRY_STATION:
-                continue
             saved = stored.get(subentry.subentry_id, {})
             settings: dict[str, float] = {
                 "auto_resume": DEFAULT_AUTO_RESUME_S,
@@ -221,7 +219,10 @@ class BraveCoordinator:
             # Deadlines that passed while Home Assistant was stopped fire now, marked late.
             self.feed(runtime, Tick(now))
             for entity_id in runtime.bindings.sensors:
-                self._sync(runtime, entity_id, self.hass.states.get(entity_id), now)
+                # An entity not created yet (its integration still loading) is not a loss; its
+                # first state arrives as a change.
+                if (state := self.hass.states.get(entity_id)) is not None:
+                    self._sync(runtime, entity_id, state, now)
 
     async def async_stop(self) -> None:
         """Stop timers and listeners, and save everything now."""
@@ -301,8 +302,7 @@ class BraveCoordinator:
     ) -> None:
         """Feed a sensor's state, treating unavailable as 'cannot watch', never as 'empty'."""
         if new is None or new.state in _GONE:
-            if entity_id in runtime.bindings.sensors:
-                self.feed(runtime, SensorAvailability(at, entity_id, available=False))
+            self.feed(runtime, SensorAvailability(at, entity_id, available=False))
             return
         if entity_id in runtime.engine.state.unavailable:
             self.feed(runtime, SensorAvailability(at, entity_id, available=True))
@@ -416,6 +416,9 @@ class BraveCoordinator:
 
     @callback
     def _dispatch_alert(self, runtime: StationRuntime, effect: SendAlert) -> None:
+        if "dispatch" not in effect.rescue_plan.groups:
+            # The occupant's plan does not include the dispatch service.
+            return
         site_id = self.entry.data[CONF_SITE_ID]
         body = alert_request(site_id, runtime.station_id, runtime.title, self.language, effect)
         key = idempotency_key(site_id, effect.alert_key, "alert")

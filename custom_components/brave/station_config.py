@@ -24,6 +24,7 @@ from .const import (
     CONF_PLAN_NOTES,
     CONF_PRESENCE,
     CONF_RELEASE_ON_HELP,
+    CONF_RESPONDER_GROUPS,
     CONF_ROOM_SENSING,
     CONF_TTS,
     CONF_UNIT,
@@ -136,6 +137,7 @@ def station_config_from(
         has_door=bindings.door is not None,
         has_motion=bindings.motion is not None,
         rescue_plan=RescuePlan(
+            groups=tuple(plan.get(CONF_RESPONDER_GROUPS) or RescuePlan().groups),
             call_emergency_services=bool(plan.get(CONF_CALL_EMERGENCY, False)),
             notes=plan.get(CONF_PLAN_NOTES, ""),
         ),

@@ -65,12 +65,16 @@ class ReleaseDetails:
     contacts: tuple[Contact, ...] = ()
 
 
+# The volunteer dispatch service, the site's first responders, its staff.
+RESPONDER_GROUPS = ("dispatch", "first_responders", "staff")
+
+
 @dataclass(frozen=True, slots=True)
 class RescuePlan:
     """The occupant's own choices about who comes."""
 
-    # Responder groups in the order they are called.
-    groups: tuple[str, ...] = ("first_responders",)
+    # Who is called, in order; see RESPONDER_GROUPS.
+    groups: tuple[str, ...] = ("dispatch", "first_responders")
     call_emergency_services: bool = False
     notes: str = ""
 
