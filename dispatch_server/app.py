@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 import hmac
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
+from . import responder_page
+from .contract import problem
+from .keys import API_KEY, SESSION, STORE
 from .store import Received, Store
 
 SERVICE_NAME = "Brave reference dispatch"
 VERSION = "1.0.0"
-
-API_KEY: web.AppKey[str] = web.AppKey("api_key", str)
-STORE: web.AppKey[Store] = web.AppKey("store", Store)
-
-KINDS = frozenset({"stillness", "duration", "help_request", "missed_check_in", "test"})
-EVENT_TYPES = frozenset(
-    {
-        "reminder",
-        "escalated",
-        "details_released",
-        "occupant_ok",
-        "cancelled",
-        "door_opened",
-        "resolved",
-    }
-)
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -39,6 +27,9 @@ def _error(status: int, code: str, message: str) -> web.Response:
 
 @web.middleware
 async def _require_api_key(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path.startswith("/responder"):
+        # The responder page is for people at the desk, on loopback.
+        return await handler(request)
     expected = f"Bearer {request.app[API_KEY]}"
     given = request.headers.get("Authorization", "")
     if not hmac.compare_digest(given.encode(), expected.encode()):
@@ -46,35 +37,36 @@ async def _require_api_key(request: web.Request, handler: Handler) -> web.Stream
     return await handler(request)
 
 
-async def _json_object(request: web.Request) -> dict[str, Any] | web.Response:
+async def _valid_body(request: web.Request, schema: str) -> dict[str, Any] | web.Response:
     try:
         body = await request.json()
     except ValueError:
         return _error(400, "invalid_json", "body is not JSON")
-    if not isinstance(body, dict):
-        return _error(422, "invalid_request", "body must be a JSON object")
+    if (found := problem(schema, body)) is not None:
+        return _error(422, "invalid_request", found)
+    assert isinstance(body, dict)
     return body
 
 
 async def _write(
     request: web.Request,
-    validate: Callable[[dict[str, Any]], str | None],
-    apply: Callable[[dict[str, Any]], dict[str, Any]],
+    schema: str,
+    apply: Callable[[dict[str, Any]], dict[str, Any] | web.Response],
     created: int,
 ) -> web.Response:
-    """Shared path of every write: parse, validate, idempotency, record."""
+    """Shared path of alert writes: key, validation, idempotency, record."""
     key = request.headers.get("Idempotency-Key")
     if not key:
         return _error(400, "idempotency_key_required", "Idempotency-Key header is required")
-    body = await _json_object(request)
+    body = await _valid_body(request, schema)
     if isinstance(body, web.Response):
         return body
-    if (problem := validate(body)) is not None:
-        return _error(422, "invalid_request", problem)
     store = request.app[STORE]
-    if (reply := store.replies.get((request.path, key))) is not None:
-        return web.json_response(reply, status=200)
+    if (earlier := store.replies.get((request.path, key))) is not None:
+        return web.json_response(earlier, status=200)
     reply = apply(body)
+    if isinstance(reply, web.Response):
+        return reply
     store.replies[(request.path, key)] = reply
     store.received.append(Received(datetime.now(UTC), request.method, request.path, body))
     return web.json_response(reply, status=created)
@@ -85,34 +77,23 @@ async def _health(request: web.Request) -> web.Response:
 
 
 async def _register_site(request: web.Request) -> web.Response:
-    body = await _json_object(request)
+    body = await _valid_body(request, "SiteRequest")
     if isinstance(body, web.Response):
         return body
-    if not isinstance(body.get("name"), str):
-        return _error(422, "invalid_request", "name is required")
     store = request.app[STORE]
     store.received.append(Received(datetime.now(UTC), request.method, request.path, body))
     return web.json_response(store.add_site(body), status=201)
 
 
-def _validate_alert(store: Store, body: dict[str, Any]) -> str | None:
-    if body.get("site_id") not in store.sites:
-        return "unknown site_id"
-    station = body.get("station")
-    if not isinstance(station, dict) or not isinstance(station.get("id"), str):
-        return "station.id is required"
-    if body.get("kind") not in KINDS:
-        return "unknown kind"
-    if body.get("urgency") not in ("normal", "urgent"):
-        return "unknown urgency"
-    return None
-
-
 async def _create_alert(request: web.Request) -> web.Response:
     store = request.app[STORE]
-    return await _write(
-        request, lambda body: _validate_alert(store, body), store.add_alert, created=201
-    )
+
+    def apply(body: dict[str, Any]) -> dict[str, Any] | web.Response:
+        if body["site_id"] not in store.sites:
+            return _error(422, "unknown_site", "register the site first")
+        return store.add_alert(body)
+
+    return await _write(request, "AlertRequest", apply, created=201)
 
 
 async def _add_event(request: web.Request) -> web.Response:
@@ -120,12 +101,8 @@ async def _add_event(request: web.Request) -> web.Response:
     alert_id = request.match_info["alert_id"]
     if alert_id not in store.alerts:
         return _error(404, "not_found", "unknown alert")
-
-    def validate(body: dict[str, Any]) -> str | None:
-        return None if body.get("type") in EVENT_TYPES else "unknown event type"
-
     return await _write(
-        request, validate, lambda body: store.add_event(alert_id, body), created=200
+        request, "AlertEvent", lambda body: store.add_event(alert_id, body), created=200
     )
 
 
@@ -136,14 +113,23 @@ async def _get_alert(request: web.Request) -> web.Response:
     return web.json_response(stored.alert)
 
 
+async def _client_session(app: web.Application) -> AsyncIterator[None]:
+    async with aiohttp.ClientSession() as session:
+        app[SESSION] = session
+        yield
+
+
 def create_app(api_key: str, store: Store | None = None) -> web.Application:
     """Build the server application accepting one API key."""
     app = web.Application(middlewares=[_require_api_key])
     app[API_KEY] = api_key
     app[STORE] = store if store is not None else Store()
+    app.cleanup_ctx.append(_client_session)
     app.router.add_get("/v1/health", _health)
     app.router.add_post("/v1/sites", _register_site)
     app.router.add_post("/v1/alerts", _create_alert)
     app.router.add_post("/v1/alerts/{alert_id}/events", _add_event)
     app.router.add_get("/v1/alerts/{alert_id}", _get_alert)
+    app.router.add_get("/responder", responder_page.show)
+    app.router.add_post("/responder/alerts/{alert_id}", responder_page.act)
     return app

@@ -31,6 +31,11 @@ class StoredAlert:
     request: dict[str, Any]
     events: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def site_id(self) -> str:
+        """The site that raised the alert."""
+        return str(self.request["site_id"])
+
 
 @dataclass(slots=True)
 class Store:
@@ -41,6 +46,8 @@ class Store:
     # Idempotency-Key -> response body, per path.
     replies: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
+    # Status updates sent to sites: (callback URL, update, the receiver's status code).
+    webhooks: list[tuple[str, dict[str, Any], int | None]] = field(default_factory=list)
 
     def add_site(self, request: dict[str, Any]) -> dict[str, Any]:
         """Register a site; return its id and webhook secret."""
@@ -81,3 +88,23 @@ class Store:
                 alert["status"] = "cancelled"
         alert["updated_at"] = now_iso()
         return alert
+
+    def set_status(
+        self, alert_id: str, status: str, responder: str | None, outcome: str | None
+    ) -> dict[str, Any]:
+        """A responder changed an alert's status; returns the status update for the site."""
+        alert = self.alerts[alert_id].alert
+        alert["status"] = status
+        if responder:
+            alert["responder"] = {"display_name": responder, "eta_s": None}
+        if outcome:
+            alert["outcome"] = outcome
+        alert["updated_at"] = now_iso()
+        return {
+            "event_id": f"event-{secrets.token_hex(6)}",
+            "alert_id": alert_id,
+            "status": status,
+            "responder": alert["responder"],
+            "outcome": alert["outcome"],
+            "at": alert["updated_at"],
+        }

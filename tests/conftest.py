@@ -13,7 +13,13 @@ from homeassistant.const import CONF_API_KEY, CONF_URL
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.brave.const import CONF_SITE_ID, CONF_WEBHOOK_SECRET, DOMAIN
+from custom_components.brave.const import (
+    CONF_CALLBACK_URL,
+    CONF_SITE_ID,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
+    DOMAIN,
+)
 from dispatch_server.app import create_app
 from dispatch_server.store import Store
 
@@ -72,6 +78,21 @@ def unused_url(socket_enabled: None) -> str:
     return f"http://127.0.0.1:{port}"
 
 
+WEBHOOK_ID = "webhook0001"
+
+
+def site_data(server: RunningServer, site: dict[str, Any]) -> dict[str, Any]:
+    """A site entry's data for a site registered at the server (polling: no callback URL)."""
+    return {
+        CONF_URL: server.url,
+        CONF_API_KEY: server.api_key,
+        CONF_SITE_ID: site["site_id"],
+        CONF_WEBHOOK_SECRET: site["webhook_secret"],
+        CONF_WEBHOOK_ID: WEBHOOK_ID,
+        CONF_CALLBACK_URL: None,
+    }
+
+
 @pytest.fixture
 def site_entry(dispatch_server: RunningServer) -> MockConfigEntry:
     """A site entry bound to the reference server, not yet added to Home Assistant."""
@@ -80,12 +101,7 @@ def site_entry(dispatch_server: RunningServer) -> MockConfigEntry:
         domain=DOMAIN,
         title="Brave reference dispatch",
         unique_id=dispatch_server.url,
-        data={
-            CONF_URL: dispatch_server.url,
-            CONF_API_KEY: dispatch_server.api_key,
-            CONF_SITE_ID: site["site_id"],
-            CONF_WEBHOOK_SECRET: site["webhook_secret"],
-        },
+        data=site_data(dispatch_server, site),
     )
 
 
@@ -142,20 +158,19 @@ STATION_ID = "station0001"
 
 
 def site_with_station(
-    server: RunningServer, data: dict[str, Any], title: str = "Room 1"
+    server: RunningServer,
+    data: dict[str, Any],
+    title: str = "Room 1",
+    options: dict[str, str] | None = None,
 ) -> MockConfigEntry:
     """A site entry on the server with one station subentry (id STATION_ID)."""
     site = server.store.add_site({"name": "Home", "callback_url": None})
     return MockConfigEntry(
+        options=options or {},
         domain=DOMAIN,
         title="Brave reference dispatch",
         unique_id=server.url,
-        data={
-            CONF_URL: server.url,
-            CONF_API_KEY: server.api_key,
-            CONF_SITE_ID: site["site_id"],
-            CONF_WEBHOOK_SECRET: site["webhook_secret"],
-        },
+        data=site_data(server, site),
         subentries_data=[
             ConfigSubentryData(
                 data=data,
@@ -166,3 +181,19 @@ def site_with_station(
             )
         ],
     )
+
+
+def alert_request(site_id: str, kind: str = "help_request") -> dict[str, Any]:
+    """A POST /v1/alerts body that follows the contract, before the release point."""
+    return {
+        "site_id": site_id,
+        "station": {"id": "station0001", "label": "Room 1"},
+        "kind": kind,
+        "urgency": "normal",
+        "started_at": "2026-11-27T12:00:00+00:00",
+        "details": {"presses": 1},
+        "language": "en",
+        "location": None,
+        "contacts": None,
+        "rescue_plan": {"call_emergency_services": False, "notes": ""},
+    }

@@ -27,11 +27,16 @@ async def setup_site(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
-async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    """Let time pass, firing every timer that comes due."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, *seconds: float) -> None:
+    """Let time pass in steps, firing every timer that comes due at the end of each step.
+
+    Home Assistant runs continuously, so tests step to each deadline rather than jumping
+    over several: a deadline handled long after its time counts as missed.
+    """
+    for step in seconds:
+        freezer.tick(timedelta(seconds=step))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
 
 
 def entity_id(hass: HomeAssistant, platform: str, key: str) -> str:

@@ -33,7 +33,14 @@ async def test_site_loads_while_service_is_down(hass: HomeAssistant, unused_url:
     entry = MockConfigEntry(
         domain="brave",
         unique_id=unused_url,
-        data={CONF_URL: unused_url, CONF_API_KEY: "key", "site_id": "s", "webhook_secret": "w"},
+        data={
+            CONF_URL: unused_url,
+            CONF_API_KEY: "key",
+            "site_id": "s",
+            "webhook_secret": "w",
+            "webhook_id": "hook",
+            "callback_url": None,
+        },
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

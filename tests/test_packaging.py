@@ -102,9 +102,7 @@ def _flow_strings() -> dict[str, set[str]]:
     tree = ast.parse((INTEGRATION / "config_flow.py").read_text(encoding="utf-8"))
     found: dict[str, set[str]] = {"step": set(), "error": set(), "abort": set()}
     for node in ast.walk(tree):
-        if isinstance(node, ast.AsyncFunctionDef) and node.name.startswith("async_step_"):
-            found["step"].add(node.name.removeprefix("async_step_"))
-        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
             target = node.targets[0].value
             if isinstance(target, ast.Name) and target.id == "errors":
                 assert isinstance(node.value, ast.Constant)
@@ -114,18 +112,26 @@ def _flow_strings() -> dict[str, set[str]]:
                 found["abort"].add("already_configured")
             if node.func.attr == "async_update_and_abort":
                 found["abort"].add("reconfigure_successful")
+            if node.func.attr == "async_update_reload_and_abort":
+                found["abort"].add("reauth_successful")
             for keyword in node.keywords:
                 if keyword.arg == "reason" and isinstance(keyword.value, ast.Constant):
                     found["abort"].add(keyword.value.value)
+                if keyword.arg == "step_id" and isinstance(keyword.value, ast.Constant):
+                    found["step"].add(keyword.value.value)
     return found
 
 
 def test_translations_cover_the_config_flows() -> None:
     strings = _flow_strings()
-    assert strings["step"] == {"user", "reconfigure"}
+    assert strings["step"] == {"user", "reconfigure", "reauth_confirm", "init"}
     assert {"cannot_connect", "invalid_auth", "presence_required"} <= strings["error"]
     translations = _load(INTEGRATION / "translations" / "en.json")
-    flows = [translations["config"], translations["config_subentries"]["station"]]
+    flows = [
+        translations["config"],
+        translations["config_subentries"]["station"],
+        translations["options"],
+    ]
     for kind, names in strings.items():
         for name in names:
             assert any(name in flow.get(kind, {}) for flow in flows), (

@@ -25,35 +25,39 @@ async def _restart(
 
 
 async def _check_in_until(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, *seconds: float
 ) -> None:
     await hass.services.async_call(
         "button", "press", {"entity_id": entity_id(hass, "button", "start_check_in")}, blocking=True
     )
-    await advance(hass, freezer, seconds)
+    await advance(hass, freezer, *seconds)
 
 
-async def test_restart_mid_countdown_sends_the_alert_once(
+async def test_restart_mid_countdown_gives_the_occupant_a_real_countdown(
     hass: HomeAssistant,
     dispatch_server: RunningServer,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """The countdown ended while nothing ran, so nobody could stop it: it runs again in full,
+    then the alert goes out once."""
     freezer.move_to("2026-11-27T12:00:00+00:00")
     entry = site_with_station(dispatch_server, station_data())
     await setup_site(hass, entry)
     start = dt_util.utcnow()
-    await _check_in_until(hass, freezer, 300 + 60 + 5)
+    await _check_in_until(hass, freezer, 300, 60, 5)
     assert station_state(hass) == "countdown"
 
     await _restart(hass, entry, freezer, 60)
-    # The countdown ended while stopped: the alert goes out at once, marked late.
+    assert station_state(hass) == "countdown"
+    assert "countdown is late" in caplog.text
+    assert dispatch_server.store.alerts == {}
+    await advance(hass, freezer, 20)
     [stored] = dispatch_server.store.alerts.values()
     assert stored.request["kind"] == "missed_check_in"
-    assert dispatch_server.store.received[-1].at == start + timedelta(seconds=425)
-    assert "alert is late" in caplog.text
-    # Reminders keep the stored rhythm: the first at the alert's deadline + 120 s.
-    await advance(hass, freezer, 120 - 45 - 1)
+    assert dispatch_server.store.received[-1].at == start + timedelta(seconds=445)
+    # Reminders keep their rhythm from the alert.
+    await advance(hass, freezer, 119)
     assert stored.events == []
     await advance(hass, freezer, 1)
     assert [e["note"] for e in stored.events] == ["reminder 1"]
@@ -65,7 +69,7 @@ async def test_restart_mid_reminders_continues_the_ladder(
 ) -> None:
     entry = site_with_station(dispatch_server, station_data())
     await setup_site(hass, entry)
-    await _check_in_until(hass, freezer, 300 + 60 + 20 + 120)
+    await _check_in_until(hass, freezer, 300, 60, 20, 120)
     [stored] = dispatch_server.store.alerts.values()
     assert [e["note"] for e in stored.events] == ["reminder 1"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from aiohttp.hdrs import METH_POST
+from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
 from homeassistant.core import HomeAssistant
@@ -9,9 +11,10 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .const import CONF_WEBHOOK_ID, DOMAIN
 from .coordinator import BraveCoordinator
 from .dispatch.client import DispatchClient
+from .dispatch.webhook import handle_webhook
 from .services import async_setup_services
 
 PLATFORMS = [
@@ -44,9 +47,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: BraveConfigEntry) -> boo
         async_get_clientsession(hass), entry.data[CONF_URL], entry.data[CONF_API_KEY]
     )
     coordinator = BraveCoordinator(hass, entry, client)
-    await coordinator.async_start()
     entry.runtime_data = coordinator
+    await coordinator.async_start()
     entry.async_on_unload(coordinator.async_stop)
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        f"Brave dispatch ({entry.title})",
+        entry.data[CONF_WEBHOOK_ID],
+        handle_webhook,
+        allowed_methods=[METH_POST],
+    )
+    entry.async_on_unload(lambda: webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID]))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Stations added, changed or removed in the UI take effect through a reload, which keeps
     # every station's state and deadlines (they are saved on unload).

@@ -9,7 +9,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import BraveConfigEntry
 from .engine.station import Phase
-from .entity import BraveStationEntity
+from .entity import BraveSiteEntity, BraveStationEntity
 
 PARALLEL_UPDATES = 0
 
@@ -22,6 +22,7 @@ async def async_setup_entry(
 ) -> None:
     """Add each station's alert sensor."""
     coordinator = entry.runtime_data
+    async_add_entities([DispatchConnectedSensor(coordinator, "dispatch_connected")])
     for runtime in coordinator.stations.values():
         async_add_entities(
             [AlertBinarySensor(coordinator, runtime, "alert")],
@@ -38,3 +39,14 @@ class AlertBinarySensor(BraveStationEntity, BinarySensorEntity):
     def is_on(self) -> bool:
         """Whether an alert is counting down or open."""
         return self.runtime.engine.phase in _UNSAFE
+
+
+class DispatchConnectedSensor(BraveSiteEntity, BinarySensorEntity):
+    """Whether the dispatch service answers (unknown until the first attempt)."""
+
+    _attr_device_class = BinarySensorDeviceClass.CONNECTIVITY
+
+    @property
+    def is_on(self) -> bool | None:
+        """The last thing the service showed: answering, or not."""
+        return self.sender.connected

@@ -12,9 +12,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from . import BraveConfigEntry
-from .coordinator import BraveCoordinator, StationRuntime
+from .coordinator import BraveCoordinator
 from .engine.events import EndCheckIn, Event, ImOk, SendTest, StartCheckIn
 from .entity import BraveStationEntity
+from .runtime import StationRuntime
 
 PARALLEL_UPDATES = 0
 

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 import logging
 from typing import Any
 
+from homeassistant.components import webhook
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
+    OptionsFlow,
     SubentryFlowResult,
 )
 from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
@@ -33,6 +37,7 @@ from .const import (
     CONF_ADDRESS,
     CONF_BUTTONS,
     CONF_CALL_EMERGENCY,
+    CONF_CALLBACK_URL,
     CONF_CHECK_IN,
     CONF_CHECK_IN_GESTURE,
     CONF_CONTACTS,
@@ -51,6 +56,7 @@ from .const import (
     CONF_SITE_ID,
     CONF_TTS,
     CONF_UNIT,
+    CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
     DOMAIN,
     LANGUAGES,
@@ -71,10 +77,18 @@ from .dispatch.client import (
     normalize_service_url,
 )
 from .engine.config import RESPONDER_GROUPS, RescuePlan
+from .responders import GROUPS, InvalidTargetError, parse_targets
 from .station_config import InvalidContactsError, parse_contacts
 
 _LOGGER = logging.getLogger(__name__)
 
+STEP_REAUTH_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(CONF_API_KEY): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.PASSWORD)
+        ),
+    }
+)
 STEP_USER_SCHEMA = probatio.Schema(
     {
         probatio.Required(CONF_URL): TextSelector(TextSelectorConfig(type=TextSelectorType.URL)),
@@ -204,12 +218,18 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
                 client = DispatchClient(
                     async_get_clientsession(self.hass), url, user_input[CONF_API_KEY]
                 )
+                webhook_id = webhook.async_generate_id()
+                try:
+                    callback_url: str | None = webhook.async_generate_url(self.hass, webhook_id)
+                except NoURLAvailableError:
+                    # Not reachable from the service: the integration polls instead.
+                    callback_url = None
                 try:
                     health = await client.health()
                     language = self.hass.config.language
                     site = await client.register_site(
                         name=self.hass.config.location_name,
-                        callback_url=None,
+                        callback_url=callback_url,
                         language=language if language in LANGUAGES else "en",
                         timezone=self.hass.config.time_zone,
                     )
@@ -230,11 +250,78 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
                             CONF_API_KEY: user_input[CONF_API_KEY],
                             CONF_SITE_ID: site.site_id,
                             CONF_WEBHOOK_SECRET: site.webhook_secret,
+                            CONF_WEBHOOK_ID: webhook_id,
+                            CONF_CALLBACK_URL: callback_url,
                         },
                     )
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(STEP_USER_SCHEMA, user_input),
+            errors=errors,
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The service refused the API key."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new API key; alerts stay queued meanwhile."""
+        errors: dict[str, str] = {}
+        entry = self._get_reauth_entry()
+        if user_input is not None:
+            client = DispatchClient(
+                async_get_clientsession(self.hass), entry.data[CONF_URL], user_input[CONF_API_KEY]
+            )
+            try:
+                await client.health()
+            except DispatchAuthError:
+                errors["base"] = "invalid_auth"
+            except DispatchConnectionError:
+                errors["base"] = "cannot_connect"
+            except DispatchResponseError:
+                errors["base"] = "unexpected_response"
+            else:
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_API_KEY: user_input[CONF_API_KEY]}
+                )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=STEP_REAUTH_SCHEMA,
+            description_placeholders={"url": entry.data[CONF_URL]},
+            errors=errors,
+        )
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> BraveOptionsFlow:
+        """The site's responder groups."""
+        return BraveOptionsFlow()
+
+
+class BraveOptionsFlow(OptionsFlow):
+    """Name who Home Assistant itself alerts, group by group."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One target per line for each group."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                for group in GROUPS:
+                    parse_targets(user_input.get(group, ""))
+            except InvalidTargetError:
+                errors["base"] = "invalid_targets"
+            else:
+                return self.async_create_entry(
+                    data={group: user_input.get(group, "") for group in GROUPS}
+                )
+        schema = probatio.Schema({probatio.Optional(group): _MULTILINE for group in GROUPS})
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or dict(self.config_entry.options)
+            ),
             errors=errors,
         )
 

@@ -1,20 +1,17 @@
 """The shell around the engine.
 
-It feeds stations from Home Assistant, performs their effects, keeps their deadlines with Home
-Assistant's timers, and persists them across restarts.
+It feeds stations from Home Assistant, hands their effects to the room and to alerting,
+keeps their deadlines with Home Assistant's timers, persists them across restarts, and turns
+responders' answers and the dispatch service's status updates into engine inputs.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 import logging
 from typing import Any
 
-from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import (
@@ -25,133 +22,51 @@ from homeassistant.core import (
     State,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import (
     async_track_point_in_utc_time,
     async_track_state_change_event,
+    async_track_time_interval,
 )
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_SITE_ID, DOMAIN, LANGUAGES
+from .alerting import Alerting
+from .const import CONF_CALLBACK_URL, DOMAIN, LANGUAGES
 from .dispatch.client import DispatchClient, DispatchError
-from .dispatch.payloads import AlertEvent, alert_request, event_request, idempotency_key
-from .engine.effects import (
-    AlertClosed,
-    CannotMonitor,
-    CountdownStarted,
-    DoorOpened,
-    Effect,
-    Escalate,
-    MonitoringRestored,
-    MorePresses,
-    OccupantOk,
-    Prompt,
-    PromptAnswered,
-    ResponderAttending,
-    SendAlert,
-)
+from .dispatch.webhook import SeenEvents
+from .engine.effects import Effect
 from .engine.events import (
+    Acknowledged,
     DoorChanged,
     Event,
     MotionChanged,
+    Outcome,
     Pause,
     PresenceChanged,
     PressAction,
     Pressed,
+    Resolved,
     SensorAvailability,
     Tick,
 )
-from .engine.state import dump_state, load_state
+from .engine.state import Stage, dump_state, load_state
 from .engine.station import Station
-from .messages import RoomMessage, room_text
-from .station_config import DEFAULT_AUTO_RESUME_S, Bindings, bindings_from, station_config_from
+from .lifecycle import event_attributes, lifecycle_name
+from .room import Room
+from .runtime import StationRuntime
+from .station_config import DEFAULT_AUTO_RESUME_S, bindings_from, station_config_from
 
 _LOGGER = logging.getLogger(__name__)
 
 STORAGE_VERSION = 1
 SAVE_DELAY_S = 1
+POLL_INTERVAL = timedelta(seconds=5)
 _GONE = (STATE_UNAVAILABLE, STATE_UNKNOWN)
 # Movement-state values that ZHA and Zigbee2MQTT radars report (see the devices docs).
 MOVING_STATES = frozenset({"on", "moving", "move", "movement", "large", "small"})
 STILL_STATES = frozenset({"off", "still", "static", "no_movement", "presence", "none"})
-
-type Listener = Callable[[], None]
-type EventListener = Callable[[str, dict[str, Any]], None]
-
-
-@dataclass(slots=True)
-class StationRuntime:
-    """One station as the shell runs it."""
-
-    station_id: str
-    title: str
-    bindings: Bindings
-    engine: Station
-    settings: dict[str, float]
-    alert_ids: dict[str, str] = field(default_factory=dict)
-    listeners: list[Listener] = field(default_factory=list)
-    event_listeners: list[EventListener] = field(default_factory=list)
-    unsub_timer: CALLBACK_TYPE | None = None
-
-    @callback
-    def add_listener(self, listener: Listener) -> CALLBACK_TYPE:
-        """Call listener after every change; returns the unsubscribe callback."""
-        self.listeners.append(listener)
-        return lambda: self.listeners.remove(listener)
-
-    @callback
-    def add_event_listener(self, listener: EventListener) -> CALLBACK_TYPE:
-        """Call listener with each lifecycle event; returns the unsubscribe callback."""
-        self.event_listeners.append(listener)
-        return lambda: self.event_listeners.remove(listener)
-
-
-# Lifecycle event names for the event entity.
-def _lifecycle(effect: Effect) -> str:
-    match effect:
-        case Escalate(step=step):
-            return step.value
-    return {
-        Prompt: "prompt",
-        CountdownStarted: "countdown",
-        PromptAnswered: "answered",
-        SendAlert: "alert",
-        MorePresses: "more_presses",
-        OccupantOk: "occupant_ok",
-        DoorOpened: "door_opened",
-        ResponderAttending: "responder_attending",
-        AlertClosed: "resolved",
-        CannotMonitor: "cannot_monitor",
-        MonitoringRestored: "monitoring_restored",
-    }[type(effect)]
-
-
-LIFECYCLE_EVENTS = [
-    "prompt",
-    "countdown",
-    "answered",
-    "alert",
-    "reminder",
-    "fallback",
-    "final",
-    "more_presses",
-    "occupant_ok",
-    "door_opened",
-    "responder_attending",
-    "resolved",
-    "cannot_monitor",
-    "monitoring_restored",
-]
-
-
-def _event_attributes(effect: Effect) -> dict[str, Any]:
-    """What the event entity shows: never location, contacts or plan notes."""
-    attrs: dict[str, Any] = {"late": effect.late}
-    for name in ("alert_key", "trigger", "reminder", "presses", "outcome", "sensor", "responder"):
-        if (value := getattr(effect, name, None)) is not None:
-            attrs[name] = str(value) if not isinstance(value, int) else value
-    return attrs
+# Dispatch statuses that mean a responder has the alert.
+_TAKEN = frozenset({"acknowledged", "en_route", "on_scene"})
 
 
 class BraveCoordinator:
@@ -168,18 +83,26 @@ class BraveCoordinator:
         )
         self._by_entity: dict[str, list[tuple[StationRuntime, str]]] = {}
         self._unsubs: list[CALLBACK_TYPE] = []
-        # The last dispatch write of each alert, so writes for one alert stay in order.
-        self._chains: dict[str, asyncio.Task[None]] = {}
+        # The last status seen per dispatch alert id, so each change is handled once.
+        self._statuses: dict[str, str] = {}
+        self.seen = SeenEvents()
         language = hass.config.language
         self.language = language if language in LANGUAGES else "en"
+        self.room = Room(hass, entry, self.language)
+        self.alerting = Alerting(hass, entry, client, self.language, self.answer)
 
     # -- lifecycle ---------------------------------------------------------------------
 
     async def async_start(self) -> None:
         """Restore stations, listen to their entities and fire what came due while stopped."""
-        stored = (await self._store.async_load() or {}).get("stations", {})
+        stored = await self._store.async_load() or {}
+        saved_stations = stored.get("stations", {})
+        self._statuses = dict(stored.get("statuses", {}))
+        self.seen = SeenEvents(dict(stored.get("seen_webhooks", {})))
+        self._unsubs += self.alerting.responders.async_start(stored.get("responders", {}))
+        await self.alerting.sender.async_start()
         for subentry in self.entry.subentries.values():
-            saved = stored.get(subentry.subentry_id, {})
+            saved = saved_stations.get(subentry.subentry_id, {})
             settings: dict[str, float] = {
                 "auto_resume": DEFAULT_AUTO_RESUME_S,
                 **saved.get("settings", {}),
@@ -195,7 +118,6 @@ class BraveCoordinator:
                 bindings=bindings_from(dict(subentry.data)),
                 engine=Station(config, state),
                 settings=settings,
-                alert_ids=dict(saved.get("alert_ids", {})),
             )
             self.stations[runtime.station_id] = runtime
             b = runtime.bindings
@@ -214,6 +136,9 @@ class BraveCoordinator:
                     self.hass, list(self._by_entity), self._on_state_change
                 )
             )
+        if self.entry.data.get(CONF_CALLBACK_URL) is None:
+            # The service cannot call us back: ask it about open alerts instead.
+            self._unsubs.append(async_track_time_interval(self.hass, self._poll, POLL_INTERVAL))
         now = dt_util.utcnow()
         for runtime in self.stations.values():
             # Deadlines that passed while Home Assistant was stopped fire now, marked late.
@@ -221,8 +146,8 @@ class BraveCoordinator:
             for entity_id in runtime.bindings.sensors:
                 # An entity not created yet (its integration still loading) is not a loss; its
                 # first state arrives as a change.
-                if (state := self.hass.states.get(entity_id)) is not None:
-                    self._sync(runtime, entity_id, state, now)
+                if (current := self.hass.states.get(entity_id)) is not None:
+                    self._sync(runtime, entity_id, current, now)
 
     async def async_stop(self) -> None:
         """Stop timers and listeners, and save everything now."""
@@ -232,20 +157,24 @@ class BraveCoordinator:
             if runtime.unsub_timer:
                 runtime.unsub_timer()
                 runtime.unsub_timer = None
+        await self.alerting.sender.async_stop()
         await self._store.async_save(self._snapshot())
 
     @callback
     def _snapshot(self) -> dict[str, Any]:
         return {
             "stations": {
-                sid: {
-                    "state": dump_state(r.engine.state),
-                    "settings": r.settings,
-                    "alert_ids": r.alert_ids,
-                }
+                sid: {"state": dump_state(r.engine.state), "settings": r.settings}
                 for sid, r in self.stations.items()
-            }
+            },
+            "responders": self.alerting.responders.dump(),
+            "statuses": self._statuses,
+            "seen_webhooks": self.seen.seen,
         }
+
+    @callback
+    def _save(self) -> None:
+        self._store.async_delay_save(self._snapshot, SAVE_DELAY_S)
 
     # -- inputs --------------------------------------------------------------------------
 
@@ -255,9 +184,8 @@ class BraveCoordinator:
         for effect in runtime.engine.handle(event):
             self._perform(runtime, effect)
         self._schedule(runtime)
-        self._store.async_delay_save(self._snapshot, SAVE_DELAY_S)
-        for listener in list(runtime.listeners):
-            listener()
+        self._save()
+        runtime.changed()
 
     @callback
     def pause(self, runtime: StationRuntime, at: datetime, duration: timedelta | None) -> None:
@@ -276,9 +204,8 @@ class BraveCoordinator:
         runtime.engine.config = station_config_from(
             runtime.station_id, runtime.title, dict(subentry.data), timers
         )
-        self._store.async_delay_save(self._snapshot, SAVE_DELAY_S)
-        for listener in list(runtime.listeners):
-            listener()
+        self._save()
+        runtime.changed()
 
     @callback
     def _on_state_change(self, event: HassEvent[EventStateChangedData]) -> None:
@@ -355,128 +282,79 @@ class BraveCoordinator:
 
     @callback
     def _perform(self, runtime: StationRuntime, effect: Effect) -> None:
-        name = _lifecycle(effect)
-        for listener in list(runtime.event_listeners):
-            listener(name, _event_attributes(effect))
+        name = lifecycle_name(effect)
+        runtime.lifecycle(name, event_attributes(effect))
         if effect.late:
             _LOGGER.warning(
                 "Station %s: %s is late (due while Home Assistant was not running)",
                 runtime.station_id,
                 name,
             )
-        match effect:
-            case Prompt():
-                self._say(runtime, RoomMessage.PROMPT, flash=True)
-            case CountdownStarted(ends_at=ends_at):
-                seconds = max(0, round((ends_at - effect.at).total_seconds()))
-                self._say(runtime, RoomMessage.COUNTDOWN, flash=True, seconds=seconds)
-            case PromptAnswered():
-                self._say(runtime, RoomMessage.ANSWERED)
-            case SendAlert():
-                self._dispatch_alert(runtime, effect)
-                self._say(runtime, RoomMessage.HELP_CALLED)
-            case ResponderAttending(responder=responder):
-                self._say(runtime, RoomMessage.RESPONDER_COMING, responder=responder)
-            case CannotMonitor(sensor=sensor):
-                persistent_notification.async_create(
-                    self.hass,
-                    f"{runtime.title} cannot watch the room: {sensor} is unavailable. "
-                    "Check on the person there and the sensor.",
-                    title="Brave: cannot monitor",
-                    notification_id=f"{DOMAIN}_{runtime.station_id}_{sensor}",
-                )
-            case MonitoringRestored(sensor=sensor):
-                persistent_notification.async_dismiss(
-                    self.hass, f"{DOMAIN}_{runtime.station_id}_{sensor}"
-                )
-            case Escalate() | MorePresses() | OccupantOk() | DoorOpened() | AlertClosed():
-                self._dispatch_event(runtime, effect)
+        self.room.perform(runtime, effect)
+        self.alerting.perform(runtime, effect)
 
-    def _run_for_alert(self, alert_key: str, job: Callable[[], Coroutine[Any, Any, None]]) -> None:
-        """Run a dispatch write after the earlier writes of the same alert."""
-        previous = self._chains.get(alert_key)
+    # -- answers -------------------------------------------------------------------------
 
-        async def ordered() -> None:
-            if previous is not None:
-                # Waits without raising: an earlier failure must not stop this write.
-                await asyncio.wait([previous])
-            try:
-                await job()
-            except DispatchError as err:
-                _LOGGER.error("Dispatch write for alert %s failed: %s", alert_key, err)
-
-        task = self.entry.async_create_task(self.hass, ordered(), f"{DOMAIN} dispatch {alert_key}")
-        self._chains[alert_key] = task
-
-        def forget(done: asyncio.Task[None]) -> None:
-            if self._chains.get(alert_key) is done:
-                del self._chains[alert_key]
-
-        task.add_done_callback(forget)
+    def station_for(self, alert_key: str) -> StationRuntime | None:
+        """The station an alert belongs to (alert keys are `<station id>-<number>`)."""
+        return self.stations.get(alert_key.rpartition("-")[0])
 
     @callback
-    def _dispatch_alert(self, runtime: StationRuntime, effect: SendAlert) -> None:
-        if "dispatch" not in effect.rescue_plan.groups:
-            # The occupant's plan does not include the dispatch service.
+    def answer(self, alert_key: str, responder: str, outcome: Outcome | None) -> None:
+        """A responder took an alert (outcome None) or closed it with an outcome."""
+        if (runtime := self.station_for(alert_key)) is None:
             return
-        site_id = self.entry.data[CONF_SITE_ID]
-        body = alert_request(site_id, runtime.station_id, runtime.title, self.language, effect)
-        key = idempotency_key(site_id, effect.alert_key, "alert")
-
-        async def send() -> None:
-            alert = await self.client.create_alert(body, key)
-            runtime.alert_ids[effect.alert_key] = alert.alert_id
-            self._store.async_delay_save(self._snapshot, SAVE_DELAY_S)
-
-        self._run_for_alert(effect.alert_key, send)
+        now = dt_util.utcnow()
+        ladder = runtime.engine.state.ladder
+        if ladder is not None and ladder.alert_key == alert_key and ladder.stage is Stage.ALERTED:
+            self.feed(runtime, Acknowledged(now, alert_key, responder))
+        if outcome is not None:
+            self.feed(runtime, Resolved(now, alert_key, outcome))
 
     @callback
-    def _dispatch_event(self, runtime: StationRuntime, effect: AlertEvent) -> None:
-        site_id = self.entry.data[CONF_SITE_ID]
-        step, body = event_request(effect)
-        key = idempotency_key(site_id, effect.alert_key, step)
+    def dispatch_status(
+        self, alert_id: str, status: str, responder: str | None, outcome: str | None
+    ) -> bool:
+        """Apply a status from the dispatch service (webhook or polling).
 
-        async def send() -> None:
-            if (alert_id := runtime.alert_ids.get(effect.alert_key)) is None:
-                _LOGGER.error("Alert %s never reached the dispatch service", effect.alert_key)
-                return
-            await self.client.post_event(alert_id, body, key)
+        Returns False when the alert is unknown here.
+        """
+        alert_key = self.alerting.sender.alert_key_for(alert_id)
+        if alert_key is None or (runtime := self.station_for(alert_key)) is None:
+            return False
+        self._save()
+        if self._statuses.get(alert_id) == status:
+            return True
+        self._statuses[alert_id] = status
+        who = responder or "A dispatch volunteer"
+        if status in _TAKEN:
+            self.answer(alert_key, who, None)
+            if status != "acknowledged":
+                runtime.lifecycle(status, {"alert_key": alert_key, "responder": who})
+        elif status == "resolved":
+            try:
+                closed = Outcome(outcome) if outcome else Outcome.OTHER
+            except ValueError:
+                closed = Outcome.OTHER
+            self.answer(alert_key, who, closed)
+        elif status in ("cancelled", "failed"):
+            # Nobody is coming from the service: Home Assistant's own responders carry on.
+            runtime.lifecycle(f"dispatch_{status}", {"alert_key": alert_key})
+            if status == "failed":
+                self.alerting.dispatch_failed(alert_key)
+        return True
 
-        self._run_for_alert(effect.alert_key, send)
-
-    @callback
-    def _say(
-        self, runtime: StationRuntime, message: RoomMessage, *, flash: bool = False, **values: Any
-    ) -> None:
-        """Speak, show and flash in the room through whatever the station has bound."""
-        b = runtime.bindings
-        text = room_text(self.language, message, **values)
-        calls: list[tuple[str, str, dict[str, Any]]] = []
-        if b.tts and b.media_player:
-            calls.append(
-                (
-                    "tts",
-                    "speak",
-                    {"entity_id": b.tts, "media_player_entity_id": b.media_player, "message": text},
-                )
-            )
-        if b.notify:
-            calls.append(
-                (
-                    "notify",
-                    "send_message",
-                    {"entity_id": b.notify, "title": "Brave", "message": text},
-                )
-            )
-        if flash and b.light:
-            calls.append(("light", "turn_on", {"entity_id": b.light, "flash": "long"}))
-        for domain, service, data in calls:
-            self.entry.async_create_task(
-                self.hass, self._call(domain, service, data), f"{DOMAIN} {domain}.{service}"
-            )
-
-    async def _call(self, domain: str, service: str, data: dict[str, Any]) -> None:
-        try:
-            await self.hass.services.async_call(domain, service, data, blocking=True)
-        except HomeAssistantError as err:
-            _LOGGER.warning("In-room %s.%s failed: %s", domain, service, err)
+    async def _poll(self, _now: datetime) -> None:
+        for runtime in self.stations.values():
+            ladder = runtime.engine.state.ladder
+            if ladder is None or ladder.stage not in (Stage.ALERTED, Stage.ACKNOWLEDGED):
+                continue
+            alert_id = self.alerting.sender.outbox.alert_ids.get(ladder.alert_key)
+            if alert_id is None:
+                continue
+            try:
+                alert = await self.client.get_alert(alert_id)
+            except DispatchError as err:
+                _LOGGER.debug("Polling alert %s failed: %s", alert_id, err)
+                continue
+            self.dispatch_status(alert.alert_id, alert.status, alert.responder, alert.outcome)

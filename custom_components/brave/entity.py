@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
 from .const import DOMAIN
-from .coordinator import BraveCoordinator, StationRuntime
+from .coordinator import BraveCoordinator
+from .runtime import StationRuntime
 
 
 class BraveStationEntity(Entity):
@@ -36,3 +37,28 @@ class BraveStationEntity(Entity):
     @callback
     def _station_changed(self) -> None:
         self.async_write_ha_state()
+
+
+class BraveSiteEntity(Entity):
+    """An entity of the site itself: its connection to the dispatch service."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, coordinator: BraveCoordinator, key: str) -> None:
+        """Attach to the site's device."""
+        self.coordinator = coordinator
+        self.sender = coordinator.alerting.sender
+        self._attr_translation_key = key
+        self._attr_unique_id = f"{coordinator.entry.entry_id}_{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, coordinator.entry.entry_id)},
+            name=coordinator.entry.title,
+            manufacturer="Brave",
+            model="Dispatch connection",
+            entry_type=DeviceEntryType.SERVICE,
+        )
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the outbox."""
+        self.async_on_remove(self.sender.add_listener(self.async_write_ha_state))

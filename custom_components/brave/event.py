@@ -9,8 +9,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import BraveConfigEntry
-from .coordinator import LIFECYCLE_EVENTS
 from .entity import BraveStationEntity
+from .lifecycle import LIFECYCLE_EVENTS
 
 PARALLEL_UPDATES = 0
 

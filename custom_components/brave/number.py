@@ -15,9 +15,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import BraveConfigEntry
-from .coordinator import BraveCoordinator, StationRuntime
+from .coordinator import BraveCoordinator
 from .engine.config import Timers
 from .entity import BraveStationEntity
+from .runtime import StationRuntime
 from .station_config import DEFAULT_AUTO_RESUME_S
 
 PARALLEL_UPDATES = 0

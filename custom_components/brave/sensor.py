@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
+from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import BraveConfigEntry
 from .engine.station import Phase
-from .entity import BraveStationEntity
+from .entity import BraveSiteEntity, BraveStationEntity
 
 PARALLEL_UPDATES = 0
 
@@ -20,6 +21,12 @@ async def async_setup_entry(
 ) -> None:
     """Add each station's sensors."""
     coordinator = entry.runtime_data
+    async_add_entities(
+        [
+            QueuedWritesSensor(coordinator, "queued_writes"),
+            LastErrorSensor(coordinator, "last_error"),
+        ]
+    )
     for runtime in coordinator.stations.values():
         async_add_entities(
             [
@@ -51,3 +58,26 @@ class NextDeadlineSensor(BraveStationEntity, SensorEntity):
     def native_value(self) -> datetime | None:
         """The next deadline, if any."""
         return self.runtime.engine.next_deadline
+
+
+class QueuedWritesSensor(BraveSiteEntity, SensorEntity):
+    """Alerts and events waiting for the dispatch service to confirm them."""
+
+    _attr_state_class = SensorStateClass.MEASUREMENT
+
+    @property
+    def native_value(self) -> int:
+        """How many writes are waiting."""
+        return len(self.sender.outbox.writes)
+
+
+class LastErrorSensor(BraveSiteEntity, SensorEntity):
+    """The dispatch service's last error, for whoever keeps the site running."""
+
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+
+    @property
+    def native_value(self) -> str | None:
+        """The error, cut to fit a state."""
+        error = self.sender.last_error
+        return None if error is None else error[:255]

@@ -13,7 +13,7 @@ from homeassistant.util import dt as dt_util
 import probatio
 
 from .const import DOMAIN
-from .coordinator import BraveCoordinator, StationRuntime
+from .coordinator import BraveCoordinator
 from .engine.events import (
     Acknowledged,
     EndCheckIn,
@@ -28,6 +28,7 @@ from .engine.events import (
     StartCheckIn,
 )
 from .engine.state import Stage
+from .runtime import StationRuntime
 
 ATTR_STATION = "station"
 ATTR_ACTION = "action"
@@ -74,16 +75,11 @@ def _acknowledged(call: ServiceCall, runtime: StationRuntime) -> Event:
 
 
 def _resolved(call: ServiceCall, runtime: StationRuntime) -> Event:
-    state = runtime.engine.state
-    ladder = state.ladder
-    key = (
-        ladder.alert_key
-        if ladder is not None and ladder.stage not in (Stage.PROMPT, Stage.COUNTDOWN)
-        else state.last_alert_key
-    )
-    if key is None:
+    open_alerts = runtime.engine.state.open_alerts
+    if not open_alerts:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_open_alert")
-    return Resolved(dt_util.utcnow(), key, Outcome(call.data[ATTR_OUTCOME]))
+    # The newest alert: the one in progress, or the last one the occupant said okay to.
+    return Resolved(dt_util.utcnow(), open_alerts[-1], Outcome(call.data[ATTR_OUTCOME]))
 
 
 def _test(call: ServiceCall, runtime: StationRuntime) -> Event:

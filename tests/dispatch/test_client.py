@@ -21,7 +21,7 @@ from custom_components.brave.dispatch.client import (
     normalize_service_url,
 )
 
-from ..conftest import RunningServer, Serve
+from ..conftest import RunningServer, Serve, alert_request
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -154,19 +154,16 @@ async def test_alert_round_trip(
 ) -> None:
     client = DispatchClient(session, dispatch_server.url, dispatch_server.api_key)
     site = await client.register_site("Home", None, "en", "UTC")
-    request = {
-        "site_id": site.site_id,
-        "station": {"id": "s1", "label": "Room 1"},
-        "kind": "test",
-        "urgency": "normal",
-    }
+    request = alert_request(site.site_id, "test")
     alert = await client.create_alert(request, "key-1")
     assert alert.status == "open"
     assert alert.responder is None
     again = await client.create_alert(request, "key-1")
     assert again.alert_id == alert.alert_id
     resolved = await client.post_event(
-        alert.alert_id, {"type": "resolved", "outcome": "test"}, "key-2"
+        alert.alert_id,
+        {"type": "resolved", "at": "2026-11-27T12:05:00+00:00", "outcome": "test"},
+        "key-2",
     )
     assert (resolved.status, resolved.outcome) == ("resolved", "test")
     assert await client.get_alert(alert.alert_id) == resolved

@@ -8,7 +8,7 @@ import sys
 
 import aiohttp
 
-from ..conftest import RunningServer
+from ..conftest import RunningServer, alert_request
 
 
 async def test_health_needs_the_key(dispatch_server: RunningServer) -> None:
@@ -58,19 +58,6 @@ async def test_command_line_serves_on_loopback(socket_enabled: None) -> None:
         await proc.wait()
 
 
-ALERT = {
-    "station": {"id": "station0001", "label": "Room 1"},
-    "kind": "help_request",
-    "urgency": "normal",
-    "started_at": "2026-11-27T12:00:00+00:00",
-    "details": {"presses": 1},
-    "language": "en",
-    "location": None,
-    "contacts": None,
-    "rescue_plan": {"call_emergency_services": False, "notes": ""},
-}
-
-
 async def test_alert_writes_follow_the_contract(dispatch_server: RunningServer) -> None:
     auth = {"Authorization": f"Bearer {dispatch_server.api_key}"}
     base = dispatch_server.url
@@ -79,10 +66,11 @@ async def test_alert_writes_follow_the_contract(dispatch_server: RunningServer) 
             assert resp.status == 422
         async with session.post(f"{base}/v1/sites", data="not json") as resp:
             assert resp.status == 400
-        async with session.post(f"{base}/v1/sites", json={"name": "Home"}) as resp:
+        site = {"name": "Home", "callback_url": None, "language": "en", "timezone": "UTC"}
+        async with session.post(f"{base}/v1/sites", json=site) as resp:
             assert resp.status == 201
             site_id = (await resp.json())["site_id"]
-        alert = {**ALERT, "site_id": site_id}
+        alert = alert_request(site_id)
         key = {"Idempotency-Key": "k1"}
         async with session.post(f"{base}/v1/alerts", json=alert) as resp:
             assert resp.status == 400
@@ -107,13 +95,14 @@ async def test_alert_writes_follow_the_contract(dispatch_server: RunningServer) 
         assert len(dispatch_server.store.alerts) == 1
 
         events = f"{base}/v1/alerts/{created['alert_id']}/events"
-        async with session.post(events, json={"type": "nope"}, headers=key) as resp:
+        cancelled = {"type": "cancelled", "at": "2026-11-27T12:00:00+00:00"}
+        async with session.post(events, json={"type": "nope", "at": "x"}, headers=key) as resp:
             assert resp.status == 422
         async with session.post(
-            f"{base}/v1/alerts/missing/events", json={"type": "reminder"}, headers=key
+            f"{base}/v1/alerts/missing/events", json=cancelled, headers=key
         ) as resp:
             assert resp.status == 404
-        async with session.post(events, json={"type": "cancelled"}, headers=key) as resp:
+        async with session.post(events, json=cancelled, headers=key) as resp:
             assert resp.status == 200
             assert (await resp.json())["status"] == "cancelled"
         async with session.get(f"{base}/v1/alerts/{created['alert_id']}") as resp:

@@ -7,6 +7,8 @@ its shared one) so it can be used and tested on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 import ipaddress
 from typing import Any
@@ -36,6 +38,11 @@ class InsecureServiceUrlError(InvalidServiceUrlError):
 
 class DispatchConnectionError(DispatchError):
     """The service could not be reached or is temporarily failing; worth retrying."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        """Keep the service's Retry-After, in seconds, when it gave one."""
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class DispatchAuthError(DispatchError):
@@ -97,6 +104,19 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay in seconds, or an HTTP date)."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except TypeError, ValueError:
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def normalize_service_url(raw: str) -> str:
@@ -205,7 +225,10 @@ class DispatchClient:
                 if resp.status in (HTTPStatus.REQUEST_TIMEOUT, HTTPStatus.TOO_MANY_REQUESTS) or (
                     resp.status >= HTTPStatus.INTERNAL_SERVER_ERROR
                 ):
-                    raise DispatchConnectionError(f"{method} {path}: {resp.status}")
+                    raise DispatchConnectionError(
+                        f"{method} {path}: {resp.status}",
+                        _retry_after(resp.headers.get("Retry-After")),
+                    )
                 if resp.status >= HTTPStatus.BAD_REQUEST:
                     raise DispatchResponseError(f"{method} {path}: {resp.status}")
                 body = await resp.json(content_type=None)

@@ -61,7 +61,8 @@ class StationState:
     # Escalation.
     ladder: Ladder | None = None
     alert_seq: int = 0
-    last_alert_key: str | None = None
+    # Alerts sent and not yet closed by a responder, oldest first.
+    open_alerts: list[str] = field(default_factory=list)
     # Safety.
     paused: bool = False
     paused_until: datetime | None = None
@@ -120,7 +121,7 @@ def load_state(data: dict[str, Any]) -> StationState:
             responder=ladder["responder"],
         ),
         alert_seq=data["alert_seq"],
-        last_alert_key=data["last_alert_key"],
+        open_alerts=list(data["open_alerts"]),
         paused=data["paused"],
         paused_until=_time(data["paused_until"]),
         unavailable=set(data["unavailable"]),

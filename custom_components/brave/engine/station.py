@@ -54,12 +54,16 @@ from .state import CANCELLABLE, Ladder, Stage, StationState
 
 # A deadline handled more than this after its time is reported as late.
 LATE_AFTER = timedelta(seconds=1)
+# An in-room step this late was never heard (Home Assistant was not running): the occupant
+# gets its full window from now, so nothing is released without a real chance to answer.
+MISSED_AFTER = timedelta(seconds=10)
 # Triggers that first ask the occupant in the room; the others alert at once.
 _PROMPTED = frozenset({Trigger.STILLNESS, Trigger.DURATION, Trigger.MISSED_CHECK_IN})
 # A bound on deadlines fired for one input; every firing moves a deadline forward or clears it.
 _MAX_FIRINGS = 10_000
 
-type Firing = Callable[[datetime, bool], list[Effect]]
+# A firing gets its deadline and the time it actually runs.
+type Firing = Callable[[datetime, datetime], list[Effect]]
 
 
 class Phase(StrEnum):
@@ -147,7 +151,7 @@ class Station:
                 self._resume(event.at)
             case SendTest():
                 if self.state.ladder is None:
-                    effects += self._alert(event.at, Trigger.TEST, event.at, {}, late=False)
+                    effects += self._alert(event.at, Trigger.TEST, event.at, {})
         return effects
 
     # -- deadlines -----------------------------------------------------------------------
@@ -178,22 +182,32 @@ class Station:
             if due is None or due[0] > now:
                 return effects
             when, _, fire = due
-            effects += fire(when, now - when > LATE_AFTER)
+            effects += fire(when, now)
         raise RuntimeError("station deadlines did not settle")  # pragma: no cover
 
-    def _fire_ladder(self, when: datetime, late: bool) -> list[Effect]:
+    def _fire_ladder(self, when: datetime, now: datetime) -> list[Effect]:
         ladder, cfg = self.state.ladder, self.config
         assert ladder is not None
+        late = now - when > LATE_AFTER
+        # In-room steps that were never heard start again from now.
+        missed = now - when > MISSED_AFTER
+        start = now if missed else when
         match ladder.stage:
             case Stage.PROMPT:
                 ladder.stage = Stage.COUNTDOWN
-                ladder.deadline = when + cfg.timers.countdown
-                return [CountdownStarted(when, late, ladder.trigger, ladder.deadline)]
+                ladder.deadline = start + cfg.timers.countdown
+                return [CountdownStarted(start, late, ladder.trigger, ladder.deadline)]
+            case Stage.COUNTDOWN if missed:
+                ladder.deadline = now + cfg.timers.countdown
+                return [CountdownStarted(now, late, ladder.trigger, ladder.deadline)]
             case Stage.COUNTDOWN:
                 # The release point: nobody answered and the countdown ran out.
                 if ladder.trigger is Trigger.MISSED_CHECK_IN:
                     self.state.missed_check_ins += 1
                     ladder.details["missed_check_ins"] = self.state.missed_check_ins
+                elif ladder.trigger is Trigger.STILLNESS:
+                    # One stillness alert per visit, until the visit ends or someone re-arms.
+                    self.state.stillness_alerted = True
                 return [self._send(ladder, when, late, release=True)]
             case _:
                 ladder.reminders += 1
@@ -207,26 +221,25 @@ class Station:
                     effects.append(Escalate(when, late, ladder.alert_key, Step.FALLBACK, n))
                 return effects
 
-    def _fire_resume(self, when: datetime, late: bool) -> list[Effect]:
+    def _fire_resume(self, when: datetime, now: datetime) -> list[Effect]:
         self._resume(when)
         return []
 
-    def _fire_presence(self, when: datetime, late: bool) -> list[Effect]:
+    def _fire_presence(self, when: datetime, now: datetime) -> list[Effect]:
         s = self.state
         s.presence_confirmed = True
         if s.session_start is None and (not self.config.has_door or not s.door_open):
             self._start_session(when)
         return []
 
-    def _fire_stillness(self, when: datetime, late: bool) -> list[Effect]:
+    def _fire_stillness(self, when: datetime, now: datetime) -> list[Effect]:
         s = self.state
         assert s.still_since is not None
         assert s.session_start is not None
-        s.stillness_alerted = True
         details = {"occupied_for_s": int((when - s.session_start).total_seconds())}
-        return self._escalate(when, Trigger.STILLNESS, s.still_since, details, late)
+        return self._escalate(when, now, Trigger.STILLNESS, s.still_since, details)
 
-    def _fire_duration(self, when: datetime, late: bool) -> list[Effect]:
+    def _fire_duration(self, when: datetime, now: datetime) -> list[Effect]:
         s = self.state
         assert s.session_start is not None
         s.next_duration = when + self.config.timers.duration_repeat
@@ -234,11 +247,11 @@ class Station:
             # One escalation at a time; the open one already has everyone's attention.
             return []
         details = {"occupied_for_s": int((when - s.session_start).total_seconds())}
-        return self._escalate(when, Trigger.DURATION, s.session_start, details, late)
+        return self._escalate(when, now, Trigger.DURATION, s.session_start, details)
 
-    def _fire_check_in(self, when: datetime, late: bool) -> list[Effect]:
+    def _fire_check_in(self, when: datetime, now: datetime) -> list[Effect]:
         self.state.next_prompt = None
-        return self._escalate(when, Trigger.MISSED_CHECK_IN, when, {}, late)
+        return self._escalate(when, now, Trigger.MISSED_CHECK_IN, when, {})
 
     # -- escalation ----------------------------------------------------------------------
 
@@ -254,6 +267,8 @@ class Station:
             stage=Stage.PROMPT,
             deadline=None,
             details=details,
+            # The alert itself is the first call for help; presses on it count from there.
+            presses=1,
         )
         s.ladder = ladder
         return ladder
@@ -261,16 +276,17 @@ class Station:
     def _escalate(
         self,
         when: datetime,
+        now: datetime,
         trigger: Trigger,
         started_at: datetime,
         details: dict[str, int],
-        late: bool,
     ) -> list[Effect]:
-        """Start at the in-room prompt."""
+        """Start at the in-room prompt (its answer window from now if it was never heard)."""
         assert trigger in _PROMPTED
         ladder = self._new_ladder(trigger, started_at, details)
-        ladder.deadline = when + self.config.timers.answer_window
-        return [Prompt(when, late, trigger, ladder.deadline)]
+        start = now if now - when > MISSED_AFTER else when
+        ladder.deadline = start + self.config.timers.answer_window
+        return [Prompt(start, now - when > LATE_AFTER, trigger, ladder.deadline)]
 
     def _alert(
         self,
@@ -278,20 +294,17 @@ class Station:
         trigger: Trigger,
         started_at: datetime,
         details: dict[str, int],
-        *,
-        late: bool,
     ) -> list[Effect]:
         """Alert at once (help requests and tests skip the prompt)."""
         ladder = self._new_ladder(trigger, started_at, details)
-        ladder.presses = details.get("presses", 0)
         release = trigger is Trigger.HELP_REQUEST and self.config.release_on_help
-        return [self._send(ladder, when, late, release=release)]
+        return [self._send(ladder, when, False, release=release)]
 
     def _send(self, ladder: Ladder, when: datetime, late: bool, *, release: bool) -> SendAlert:
         ladder.stage = Stage.ALERTED
         ladder.deadline = when + self.config.timers.reminder
         ladder.last_update = when
-        self.state.last_alert_key = ladder.alert_key
+        self.state.open_alerts.append(ladder.alert_key)
         details = self.config.release
         return SendAlert(
             when,
@@ -370,8 +383,11 @@ class Station:
             return []
         s.door_open = is_open
         if not is_open:
-            if s.presence_confirmed and s.session_start is None:
-                self._start_session(at)
+            if s.present and s.session_start is None:
+                # Someone must be seen for the confirm time after the door closes, not just
+                # before it (they may have been leaving).
+                s.present_since = at
+                s.presence_confirmed = False
             return []
         self._end_session()
         ladder = s.ladder
@@ -392,19 +408,20 @@ class Station:
         if action is PressAction.ANSWER:
             return self._on_im_ok(at)
         if action is PressAction.START_CHECK_IN:
-            if ladder is None and cfg.check_in:
-                self._start_check_in(at)
+            self._start_check_in(at)
             return []
         if not cfg.help_button:
             self._sign_of_life(at)
             return []
-        if ladder is not None and not (
-            ladder.trigger is Trigger.HELP_REQUEST
-            and at - ladder.started_at >= cfg.timers.help_session
-        ):
+        effects: list[Effect] = []
+        if ladder is not None and ladder.trigger is Trigger.TEST:
+            # A real call for help ends the test.
+            effects += self._close(at, ladder.alert_key, Outcome.TEST)
+        elif ladder is not None and at - ladder.started_at < cfg.timers.help_session:
             return self._more_presses(at, ladder)
-        # A new help request (an old one past the help session starts over).
-        return self._alert(at, Trigger.HELP_REQUEST, at, {"presses": 1}, late=False)
+        # A new help request (one past the help session starts over; the old alert stays open
+        # at the service for responders to close).
+        return effects + self._alert(at, Trigger.HELP_REQUEST, at, {"presses": 1})
 
     def _more_presses(self, at: datetime, ladder: Ladder) -> list[Effect]:
         cfg = self.config
@@ -432,8 +449,9 @@ class Station:
         if ladder.stage in CANCELLABLE:
             return self._cancel_prompt(at)
         # Past the release point the alert stays open for responders to close; the reminders
-        # stop and monitoring resumes.
+        # stop and monitoring resumes, stillness included.
         s.ladder = None
+        s.stillness_alerted = False
         self._sign_of_life(at)
         return [OccupantOk(at, False, ladder.alert_key)]
 
@@ -468,21 +486,25 @@ class Station:
         return [ResponderAttending(at, False, key, responder)]
 
     def _on_resolved(self, at: datetime, key: str, outcome: Outcome) -> list[Effect]:
-        s = self.state
-        current = s.ladder is not None and s.ladder.alert_key == key
-        if not current and key != s.last_alert_key:
+        if key not in self.state.open_alerts:
+            # Only alerts that were sent can be closed (not a prompt, not a stranger's key).
             return []
-        if current:
+        return self._close(at, key, outcome)
+
+    def _close(self, at: datetime, key: str, outcome: Outcome) -> list[Effect]:
+        s = self.state
+        s.open_alerts.remove(key)
+        if s.ladder is not None and s.ladder.alert_key == key:
             s.ladder = None
-        if key == s.last_alert_key:
-            s.last_alert_key = None
-        if outcome is Outcome.OCCUPANT_OK:
-            s.stillness_alerted = False
-            self._sign_of_life(at)
-        elif outcome in ENDING_OUTCOMES:
+        if outcome in ENDING_OUTCOMES:
             self._end_session()
             s.check_in_active = False
             s.next_prompt = None
+        else:
+            if outcome is Outcome.OCCUPANT_OK:
+                s.stillness_alerted = False
+            # Monitoring carries on from now: no deadline is left behind in the past.
+            self._sign_of_life(at)
         return [AlertClosed(at, False, key, outcome)]
 
     def _on_availability(self, at: datetime, sensor: str, *, available: bool) -> list[Effect]:
@@ -502,6 +524,9 @@ class Station:
 
     def _pause(self, at: datetime, until: datetime | None) -> list[Effect]:
         s = self.state
+        if until is not None and until <= at:
+            # A pause that has already ended changes nothing.
+            return []
         s.paused = True
         s.paused_until = until
         if s.ladder is not None and s.ladder.stage in CANCELLABLE:

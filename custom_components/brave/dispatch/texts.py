@@ -1,0 +1,179 @@
+"""What responders receive, in the site's language, and SMS kept to one segment.
+
+Plain and non-judgmental: a safety check for a person, never a verdict about them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ..engine.events import Outcome
+
+# GSM 03.38 basic characters (one septet each) and extension characters (two each).
+_GSM_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM_EXTENDED = frozenset("^{}\\[~]|€")
+GSM_SEGMENT = 160
+UCS2_SEGMENT = 70
+
+
+class ResponderMessage(StrEnum):
+    """Messages to responders."""
+
+    ALERT = "alert"
+    REMINDER = "reminder"
+    FALLBACK = "fallback"
+    FINAL = "final"
+    URGENT = "urgent"
+    ATTENDING = "attending"
+    SURVEY = "survey"
+    CLOSED = "closed"
+    CANNOT_MONITOR = "cannot_monitor"
+    DISPATCH_DOWN = "dispatch_down"
+
+
+# SMS replies: "ok" or "8" takes the alert; a number records the outcome.
+ACK_REPLIES = frozenset({"ok", "8", "oui", "si", "sí"})
+OUTCOME_REPLIES = {
+    "1": Outcome.OVERDOSE,
+    "2": Outcome.EMERGENCY,
+    "3": Outcome.MEDICAL,
+    "4": Outcome.OCCUPANT_OK,
+    "5": Outcome.SPACE_EMPTY,
+    "6": Outcome.SAFER_USE,
+    "7": Outcome.CONFLICT,
+    "9": Outcome.TECHNICAL_ISSUE,
+    "0": Outcome.OTHER,
+}
+
+_TEXTS: dict[str, dict[ResponderMessage, str]] = {
+    "en": {
+        ResponderMessage.ALERT: "{label} needs a SAFETY CHECK ({kind}). On your way? Reply ok.",
+        ResponderMessage.REMINDER: "Reminder: {label} still needs a SAFETY CHECK. Reply ok.",
+        ResponderMessage.FALLBACK: (
+            "{label} needs a SAFETY CHECK and nobody has answered yet. One final alert follows."
+        ),
+        ResponderMessage.FINAL: "FINAL alert: {label} needs a SAFETY CHECK now. Reply ok.",
+        ResponderMessage.URGENT: "URGENT: {label} pressed for help again. Reply ok.",
+        ResponderMessage.ATTENDING: "{responder} is attending {label}. Thank you.",
+        ResponderMessage.SURVEY: (
+            "How did it go at {label}? Reply 1 overdose 2 emergency 3 medical 4 ok "
+            "5 empty 6 safer use 7 conflict 9 technical 0 other"
+        ),
+        ResponderMessage.CLOSED: "{label}: closed ({outcome}). Thank you.",
+        ResponderMessage.CANNOT_MONITOR: (
+            "{label}: {sensor} stopped reporting during a visit. Please check on the room."
+        ),
+        ResponderMessage.DISPATCH_DOWN: (
+            "{label} needs a SAFETY CHECK ({kind}) and the dispatch service is not answering. "
+            "Reply ok."
+        ),
+    },
+    "fr": {
+        ResponderMessage.ALERT: (
+            "{label} a besoin d'une VÉRIFICATION ({kind}). En route? Répondez ok."
+        ),
+        ResponderMessage.REMINDER: (
+            "Rappel: {label} a toujours besoin d'une VÉRIFICATION. Répondez ok."
+        ),
+        ResponderMessage.FALLBACK: (
+            "{label} a besoin d'une VÉRIFICATION et personne n'a encore répondu. "
+            "Une dernière alerte suit."
+        ),
+        ResponderMessage.FINAL: (
+            "DERNIÈRE alerte: {label} a besoin d'une VÉRIFICATION maintenant. Répondez ok."
+        ),
+        ResponderMessage.URGENT: "URGENT: {label} a encore demandé de l'aide. Répondez ok.",
+        ResponderMessage.ATTENDING: "{responder} s'occupe de {label}. Merci.",
+        ResponderMessage.SURVEY: (
+            "Comment c'était à {label}? 1 surdose 2 urgence 3 médical 4 ok 5 vide "
+            "6 conso à moindre risque 7 conflit 9 technique 0 autre"
+        ),
+        ResponderMessage.CLOSED: "{label}: terminé ({outcome}). Merci.",
+        ResponderMessage.CANNOT_MONITOR: (
+            "{label}: {sensor} ne répond plus pendant une visite. Allez voir la pièce."
+        ),
+        ResponderMessage.DISPATCH_DOWN: (
+            "{label} a besoin d'une VÉRIFICATION ({kind}) et le service de répartition "
+            "ne répond pas. Répondez ok."
+        ),
+    },
+    # SMS keep to GSM characters: Spanish accents other than é would halve the segment.
+    "es": {
+        ResponderMessage.ALERT: (
+            "{label} necesita una REVISION ({kind}). ¿Va en camino? Responda ok."
+        ),
+        ResponderMessage.REMINDER: (
+            "Recordatorio: {label} sigue necesitando una REVISION. Responda ok."
+        ),
+        ResponderMessage.FALLBACK: (
+            "{label} necesita una REVISION y nadie ha respondido. Sigue una ultima alerta."
+        ),
+        ResponderMessage.FINAL: "ULTIMA alerta: {label} necesita una REVISION ya. Responda ok.",
+        ResponderMessage.URGENT: "URGENTE: {label} volvio a pedir ayuda. Responda ok.",
+        ResponderMessage.ATTENDING: "{responder} atiende {label}. Gracias.",
+        ResponderMessage.SURVEY: (
+            "¿Como fue en {label}? 1 sobredosis 2 emergencia 3 médico 4 bien 5 vacio "
+            "6 consumo mas seguro 7 conflicto 9 técnico 0 otro"
+        ),
+        ResponderMessage.CLOSED: "{label}: cerrado ({outcome}). Gracias.",
+        ResponderMessage.CANNOT_MONITOR: (
+            "{label}: {sensor} dejo de reportar durante una visita. Revise el cuarto."
+        ),
+        ResponderMessage.DISPATCH_DOWN: (
+            "{label} necesita una REVISION ({kind}) y el servicio de despacho no responde. "
+            "Responda ok."
+        ),
+    },
+}
+
+_KINDS: dict[str, dict[str, str]] = {
+    "en": {
+        "stillness": "no movement",
+        "duration": "long stay",
+        "help_request": "help button",
+        "missed_check_in": "missed check-in",
+        "test": "test",
+    },
+    "fr": {
+        "stillness": "aucun mouvement",
+        "duration": "long séjour",
+        "help_request": "bouton d'aide",
+        "missed_check_in": "pas de réponse",
+        "test": "test",
+    },
+    "es": {
+        "stillness": "sin movimiento",
+        "duration": "estancia larga",
+        "help_request": "boton de ayuda",
+        "missed_check_in": "sin respuesta",
+        "test": "prueba",
+    },
+}
+
+
+def responder_text(
+    language: str, message: ResponderMessage, *, test: bool = False, **values: str
+) -> str:
+    """A message for responders; test alerts are marked so nobody runs for a drill."""
+    texts = _TEXTS.get(language, _TEXTS["en"])
+    if "kind" in values:
+        values["kind"] = _KINDS.get(language, _KINDS["en"]).get(values["kind"], values["kind"])
+    text = texts[message].format(**values)
+    return f"[TEST] {text}" if test else text
+
+
+def sms_length(text: str) -> tuple[int, int]:
+    """Length as an SMS counts it, and the one-segment limit for that encoding."""
+    if all(ch in _GSM_BASIC or ch in _GSM_EXTENDED for ch in text):
+        return sum(2 if ch in _GSM_EXTENDED else 1 for ch in text), GSM_SEGMENT
+    return len(text.encode("utf-16-le")) // 2, UCS2_SEGMENT
+
+
+def one_segment(text: str) -> str:
+    """Cut a message to one SMS segment (the end goes first: put what matters first)."""
+    while (length := sms_length(text))[0] > length[1]:
+        text = text[: -(length[0] - length[1]) - 3].rstrip() + "..."
+    return text

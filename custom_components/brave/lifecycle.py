@@ -1,0 +1,62 @@
+"""Names and attributes of the lifecycle events a station's event entity fires."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .engine.effects import (
+    AlertClosed,
+    CannotMonitor,
+    CountdownStarted,
+    DoorOpened,
+    Effect,
+    Escalate,
+    MonitoringRestored,
+    MorePresses,
+    OccupantOk,
+    Prompt,
+    PromptAnswered,
+    ResponderAttending,
+    SendAlert,
+)
+
+_NAMES: dict[type[Effect], str] = {
+    Prompt: "prompt",
+    CountdownStarted: "countdown",
+    PromptAnswered: "answered",
+    SendAlert: "alert",
+    MorePresses: "more_presses",
+    OccupantOk: "occupant_ok",
+    DoorOpened: "door_opened",
+    ResponderAttending: "responder_attending",
+    AlertClosed: "resolved",
+    CannotMonitor: "cannot_monitor",
+    MonitoringRestored: "monitoring_restored",
+}
+
+# Status updates from the dispatch service that have no engine effect of their own.
+DISPATCH_STATUS_EVENTS = ["en_route", "on_scene", "dispatch_cancelled", "dispatch_failed"]
+
+LIFECYCLE_EVENTS = [
+    *_NAMES.values(),
+    "reminder",
+    "fallback",
+    "final",
+    *DISPATCH_STATUS_EVENTS,
+]
+
+
+def lifecycle_name(effect: Effect) -> str:
+    """The event type for an effect."""
+    if isinstance(effect, Escalate):
+        return effect.step.value
+    return _NAMES[type(effect)]
+
+
+def event_attributes(effect: Effect) -> dict[str, Any]:
+    """What the event entity shows: never location, contacts or plan notes."""
+    attrs: dict[str, Any] = {"late": effect.late}
+    for name in ("alert_key", "trigger", "reminder", "presses", "outcome", "sensor", "responder"):
+        if (value := getattr(effect, name, None)) is not None:
+            attrs[name] = value if isinstance(value, int) else str(value)
+    return attrs

@@ -1,0 +1,241 @@
+"""The people Home Assistant itself alerts: notify targets, phones with actions, SMS.
+
+Each site names its responder groups in its options, one target per line:
+`[Name =] notify.<service or entity>[:<recipient>]`. A recipient (such as a phone number for
+an SMS service) makes the target an SMS target: its messages are cut to one segment. A target
+on `notify.mobile_app_*` gets actions (on my way, occupant okay, space empty); SMS replies come
+back through the core twilio integration's `twilio_data_received` event ("ok" or "8" takes
+the alert, a number records the outcome).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+import hashlib
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+
+from .const import DOMAIN
+from .dispatch.texts import ACK_REPLIES, OUTCOME_REPLIES, one_segment
+from .engine.events import Outcome
+
+_LOGGER = logging.getLogger(__name__)
+
+GROUPS = ("first_responders", "staff", "fallback", "health_contacts")
+EVENT_MOBILE_ACTION = "mobile_app_notification_action"
+EVENT_TWILIO = "twilio_data_received"
+_ACTION_PREFIX = "BRAVE"
+_ACTIONS = {"ACK": None, "OK": Outcome.OCCUPANT_OK, "EMPTY": Outcome.SPACE_EMPTY}
+_ACTION_TITLES = {
+    "en": {"ACK": "On my way", "OK": "Occupant okay", "EMPTY": "Space empty"},
+    "fr": {"ACK": "En route", "OK": "La personne va bien", "EMPTY": "Lieu vide"},
+    "es": {"ACK": "Voy en camino", "OK": "La persona está bien", "EMPTY": "Lugar vacío"},
+}
+
+# (alert_key, responder name, outcome or None for an acknowledgement)
+type AnswerHandler = Callable[[str, str, Outcome | None], None]
+
+
+class InvalidTargetError(ValueError):
+    """A target line could not be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One way to reach one responder."""
+
+    name: str
+    service: str
+    recipient: str | None = None
+
+    @property
+    def rid(self) -> str:
+        """Short stable id used in notification actions."""
+        return hashlib.sha256(f"{self.service}:{self.recipient}".encode()).hexdigest()[:8]
+
+
+def parse_targets(text: str) -> tuple[Target, ...]:
+    """Read one target per line."""
+    targets = []
+    for raw in text.splitlines():
+        if not (line := raw.strip()):
+            continue
+        name, _, spec = line.rpartition("=")
+        spec = spec.strip()
+        service, _, recipient = spec.partition(":")
+        domain, _, service_name = service.partition(".")
+        if (
+            domain != "notify"
+            or not service_name
+            or " " in service
+            or (_ and not recipient.strip())
+        ):
+            raise InvalidTargetError(line)
+        targets.append(
+            Target(
+                name=name.strip() or recipient.strip() or service_name,
+                service=service,
+                recipient=recipient.strip() or None,
+            )
+        )
+    return tuple(targets)
+
+
+@dataclass(slots=True)
+class AlertRecipients:
+    """Who was told about one alert."""
+
+    label: str
+    test: bool
+    rids: set[str] = field(default_factory=set)
+
+
+class Responders:
+    """Sends to the site's responder groups and turns their answers into engine inputs."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, language: str, on_answer: AnswerHandler
+    ) -> None:
+        """Read the groups from the site's options."""
+        self.hass = hass
+        self.entry = entry
+        self.language = language
+        self._on_answer = on_answer
+        self.groups = {g: parse_targets(entry.options.get(g, "")) for g in GROUPS}
+        self._by_rid = {t.rid: t for targets in self.groups.values() for t in targets}
+        self.alerts: dict[str, AlertRecipients] = {}
+        # The newest alert each SMS recipient was told about: what a reply refers to.
+        self.latest: dict[str, str] = {}
+
+    @callback
+    def async_start(self, stored: dict[str, Any]) -> list[CALLBACK_TYPE]:
+        """Restore who was told what, and listen for answers."""
+        for key, value in stored.get("alerts", {}).items():
+            self.alerts[key] = AlertRecipients(value["label"], value["test"], set(value["rids"]))
+        self.latest = dict(stored.get("latest", {}))
+        return [
+            self.hass.bus.async_listen(EVENT_MOBILE_ACTION, self._on_mobile_action),
+            self.hass.bus.async_listen(EVENT_TWILIO, self._on_sms),
+        ]
+
+    @callback
+    def dump(self) -> dict[str, Any]:
+        """What must survive a restart."""
+        return {
+            "alerts": {
+                key: {"label": a.label, "test": a.test, "rids": sorted(a.rids)}
+                for key, a in self.alerts.items()
+            },
+            "latest": dict(self.latest),
+        }
+
+    @callback
+    def open_alert(self, alert_key: str, label: str, *, test: bool) -> None:
+        """Start tracking who hears about an alert."""
+        self.alerts.setdefault(alert_key, AlertRecipients(label, test))
+
+    @callback
+    def close_alert(self, alert_key: str) -> None:
+        """Forget an alert once it is closed."""
+        self.alerts.pop(alert_key, None)
+        self.latest = {k: v for k, v in self.latest.items() if v != alert_key}
+
+    def targets(self, groups: Iterable[str]) -> list[Target]:
+        """The targets of some groups, in order, each once."""
+        seen: dict[str, Target] = {}
+        for group in groups:
+            for target in self.groups.get(group, ()):
+                seen.setdefault(target.rid, target)
+        return list(seen.values())
+
+    def told(self, alert_key: str) -> list[Target]:
+        """Everyone told about an alert so far."""
+        info = self.alerts.get(alert_key)
+        return [self._by_rid[r] for r in sorted(info.rids) if r in self._by_rid] if info else []
+
+    @callback
+    def send(
+        self,
+        targets: Iterable[Target],
+        text: str,
+        *,
+        alert_key: str | None = None,
+        details: str = "",
+        actions: bool = False,
+    ) -> None:
+        """Send text to targets.
+
+        `details` (address, access notes) follows the text; SMS are cut to one segment from the
+        end, so the text itself always fits.
+        """
+        info = self.alerts.get(alert_key) if alert_key else None
+        for target in targets:
+            if info is not None:
+                info.rids.add(target.rid)
+                if target.recipient and alert_key is not None:
+                    self.latest[target.recipient] = alert_key
+            message = f"{text} {details}".strip()
+            self.entry.async_create_task(
+                self.hass,
+                self._send_one(target, message, alert_key if actions else None),
+                f"{DOMAIN} notify {target.service}",
+            )
+
+    async def _send_one(self, target: Target, message: str, alert_key: str | None) -> None:
+        domain, service = target.service.split(".", 1)
+        data: dict[str, Any]
+        if target.recipient is None and self.hass.states.get(target.service) is not None:
+            domain, service = "notify", "send_message"
+            data = {"entity_id": target.service, "title": "Brave", "message": message}
+        else:
+            data = {"title": "Brave", "message": message}
+            if target.recipient is not None:
+                data["message"] = one_segment(message)
+                data["target"] = [target.recipient]
+            if alert_key is not None and service.startswith("mobile_app_"):
+                titles = _ACTION_TITLES.get(self.language, _ACTION_TITLES["en"])
+                data["data"] = {
+                    "tag": alert_key,
+                    "actions": [
+                        {
+                            "action": f"{_ACTION_PREFIX}|{code}|{alert_key}|{target.rid}",
+                            "title": title,
+                        }
+                        for code, title in titles.items()
+                    ],
+                }
+        try:
+            await self.hass.services.async_call(domain, service, data, blocking=True)
+        except HomeAssistantError as err:
+            _LOGGER.error(
+                "Could not reach responder %s via %s: %s", target.name, target.service, err
+            )
+
+    @callback
+    def _on_mobile_action(self, event: Event) -> None:
+        parts = str(event.data.get("action", "")).split("|")
+        if len(parts) != 4 or parts[0] != _ACTION_PREFIX or parts[1] not in _ACTIONS:
+            return
+        _, code, alert_key, rid = parts
+        target = self._by_rid.get(rid)
+        self._on_answer(alert_key, target.name if target else "A responder", _ACTIONS[code])
+
+    @callback
+    def _on_sms(self, event: Event) -> None:
+        sender = str(event.data.get("From", "")).replace(" ", "")
+        body = str(event.data.get("Body", "")).strip().lower()
+        target = next(
+            (t for t in self._by_rid.values() if (t.recipient or "").replace(" ", "") == sender),
+            None,
+        )
+        if target is None or (alert_key := self.latest.get(target.recipient or "")) is None:
+            return
+        if body in ACK_REPLIES:
+            self._on_answer(alert_key, target.name, None)
+        elif body in OUTCOME_REPLIES:
+            self._on_answer(alert_key, target.name, OUTCOME_REPLIES[body])

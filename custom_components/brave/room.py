@@ -1,0 +1,81 @@
+"""In the room: speak, show and flash through whatever the station has bound."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+
+from .const import DOMAIN
+from .engine.effects import (
+    CountdownStarted,
+    Effect,
+    Prompt,
+    PromptAnswered,
+    ResponderAttending,
+    SendAlert,
+)
+from .messages import RoomMessage, room_text
+from .runtime import StationRuntime
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Room:
+    """Carries out the effects that happen in the room."""
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, language: str) -> None:
+        """Speak in the site's language."""
+        self.hass = hass
+        self.entry = entry
+        self.language = language
+
+    @callback
+    def perform(self, runtime: StationRuntime, effect: Effect) -> None:
+        """Say what the effect means for the occupant, if anything."""
+        match effect:
+            case Prompt():
+                self._say(runtime, RoomMessage.PROMPT, flash=True)
+            case CountdownStarted(ends_at=ends_at):
+                seconds = max(0, round((ends_at - effect.at).total_seconds()))
+                self._say(runtime, RoomMessage.COUNTDOWN, flash=True, seconds=seconds)
+            case PromptAnswered():
+                self._say(runtime, RoomMessage.ANSWERED)
+            case SendAlert():
+                self._say(runtime, RoomMessage.HELP_CALLED)
+            case ResponderAttending(responder=responder):
+                self._say(runtime, RoomMessage.RESPONDER_COMING, responder=responder)
+
+    @callback
+    def _say(
+        self, runtime: StationRuntime, message: RoomMessage, *, flash: bool = False, **values: Any
+    ) -> None:
+        b = runtime.bindings
+        text = room_text(self.language, message, **values)
+        calls: list[tuple[str, str, dict[str, Any]]] = []
+        if b.tts and b.media_player:
+            speak = {"entity_id": b.tts, "media_player_entity_id": b.media_player, "message": text}
+            calls.append(("tts", "speak", speak))
+        if b.notify:
+            calls.append(
+                (
+                    "notify",
+                    "send_message",
+                    {"entity_id": b.notify, "title": "Brave", "message": text},
+                )
+            )
+        if flash and b.light:
+            calls.append(("light", "turn_on", {"entity_id": b.light, "flash": "long"}))
+        for domain, service, data in calls:
+            self.entry.async_create_task(
+                self.hass, self._call(domain, service, data), f"{DOMAIN} {domain}.{service}"
+            )
+
+    async def _call(self, domain: str, service: str, data: dict[str, Any]) -> None:
+        try:
+            await self.hass.services.async_call(domain, service, data, blocking=True)
+        except HomeAssistantError as err:
+            _LOGGER.warning("In-room %s.%s failed: %s", domain, service, err)
