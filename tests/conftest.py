@@ -49,7 +49,7 @@ async def serve(socket_enabled: None) -> AsyncIterator[Serve]:
     runners: list[web.AppRunner] = []
 
     async def _serve(app: web.Application) -> str:
-        runner = web.AppRunner(app)
+        runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         runners.append(runner)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -36,7 +36,8 @@ async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, *seconds:
     for step in seconds:
         freezer.tick(timedelta(seconds=step))
         async_fire_time_changed(hass)
-        await hass.async_block_till_done()
+        # Interval jobs (polling, liveness) run as background tasks.
+        await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def entity_id(hass: HomeAssistant, platform: str, key: str) -> str:

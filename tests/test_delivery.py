@@ -36,7 +36,9 @@ class SwitchableServer(RunningServer):
 
     async def up(self, app: web.Application | None = None) -> None:
         # No grace period on stop: an outage is abrupt.
-        runner = web.AppRunner(app or create_app(self.api_key, self.store), shutdown_timeout=0)
+        runner = web.AppRunner(
+            app or create_app(self.api_key, self.store), shutdown_timeout=0, access_log=None
+        )
         await runner.setup()
         port = int(self.url.rsplit(":", 1)[1])
         await web.TCPSite(runner, "127.0.0.1", port).start()

@@ -59,30 +59,40 @@ class Target:
         return hashlib.sha256(f"{self.service}:{self.recipient}".encode()).hexdigest()[:8]
 
 
+def parse_target(line: str) -> Target:
+    """Read one target line: `[Name =] notify.<service or entity>[:<recipient>]`."""
+    name, _, spec = line.strip().rpartition("=")
+    service, colon, recipient = spec.strip().partition(":")
+    domain, _, service_name = service.partition(".")
+    if (
+        domain != "notify"
+        or not service_name
+        or " " in service
+        or (colon and not recipient.strip())
+    ):
+        raise InvalidTargetError(line)
+    return Target(
+        name=name.strip() or recipient.strip() or service_name,
+        service=service,
+        recipient=recipient.strip() or None,
+    )
+
+
 def parse_targets(text: str) -> tuple[Target, ...]:
     """Read one target per line."""
+    return tuple(parse_target(line) for line in text.splitlines() if line.strip())
+
+
+def _usable_targets(group: str, text: str) -> tuple[Target, ...]:
+    """Like parse_targets, but a bad line never stops the others from being alerted."""
     targets = []
-    for raw in text.splitlines():
-        if not (line := raw.strip()):
+    for line in text.splitlines():
+        if not line.strip():
             continue
-        name, _, spec = line.rpartition("=")
-        spec = spec.strip()
-        service, _, recipient = spec.partition(":")
-        domain, _, service_name = service.partition(".")
-        if (
-            domain != "notify"
-            or not service_name
-            or " " in service
-            or (_ and not recipient.strip())
-        ):
-            raise InvalidTargetError(line)
-        targets.append(
-            Target(
-                name=name.strip() or recipient.strip() or service_name,
-                service=service,
-                recipient=recipient.strip() or None,
-            )
-        )
+        try:
+            targets.append(parse_target(line))
+        except InvalidTargetError:
+            _LOGGER.error("Ignoring an unreadable %s target: %s", group, line.strip())
     return tuple(targets)
 
 
@@ -106,7 +116,7 @@ class Responders:
         self.entry = entry
         self.language = language
         self._on_answer = on_answer
-        self.groups = {g: parse_targets(entry.options.get(g, "")) for g in GROUPS}
+        self.groups = {g: _usable_targets(g, entry.options.get(g, "")) for g in GROUPS}
         self._by_rid = {t.rid: t for targets in self.groups.values() for t in targets}
         self.alerts: dict[str, AlertRecipients] = {}
         # The newest alert each SMS recipient was told about: what a reply refers to.

@@ -83,7 +83,7 @@ _TEXTS: dict[str, dict[ResponderMessage, str]] = {
             "Une dernière alerte suit."
         ),
         ResponderMessage.FINAL: (
-            "DERNIÈRE alerte: {label} a besoin d'une VÉRIFICATION maintenant. Répondez ok."
+            "ALERTE FINALE: {label} a besoin d'une VÉRIFICATION maintenant. Répondez ok."
         ),
         ResponderMessage.URGENT: "URGENT: {label} a encore demandé de l'aide. Répondez ok.",
         ResponderMessage.ATTENDING: "{responder} s'occupe de {label}. Merci.",
