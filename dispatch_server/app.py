@@ -16,6 +16,7 @@ from .keys import API_KEY, SESSION, STORE
 from .store import Received, Store
 
 SERVICE_NAME = "Brave reference dispatch"
+MAX_KEY_LENGTH = 200
 VERSION = "1.0.0"
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -56,8 +57,10 @@ async def _write(
 ) -> web.Response:
     """Shared path of alert writes: key, validation, idempotency, record."""
     key = request.headers.get("Idempotency-Key")
-    if not key:
-        return _error(400, "idempotency_key_required", "Idempotency-Key header is required")
+    if not key or len(key) > MAX_KEY_LENGTH:
+        return _error(
+            400, "idempotency_key_required", "an Idempotency-Key of 1-200 characters is required"
+        )
     body = await _valid_body(request, schema)
     if isinstance(body, web.Response):
         return body

@@ -150,3 +150,72 @@ async def test_same_service_twice_is_refused(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+
+
+async def test_callback_url_when_home_assistant_is_reachable(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    hass.config.internal_url = "http://192.168.1.10:8123"
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_URL: dispatch_server.url, CONF_API_KEY: dispatch_server.api_key}
+    )
+    data = result["data"]
+    assert data["callback_url"] == f"http://192.168.1.10:8123/api/webhook/{data['webhook_id']}"
+    assert dispatch_server.store.sites[data[CONF_SITE_ID]]["callback_url"] == data["callback_url"]
+
+
+async def test_reauth_with_a_new_key(
+    hass: HomeAssistant, dispatch_server: RunningServer, site_entry: MockConfigEntry
+) -> None:
+    site_entry.add_to_hass(hass)
+    result = await site_entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    for key, error in (("wrong", "invalid_auth"),):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_API_KEY: key}
+        )
+        assert result["errors"] == {"base": error}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: dispatch_server.api_key}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+
+
+async def test_reauth_errors(hass: HomeAssistant, unused_url: str, serve: Serve) -> None:
+    async def not_dispatch(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    app = web.Application()
+    app.router.add_get("/v1/health", not_dispatch)
+    odd_url = await serve(app)
+    for url, error in ((unused_url, "cannot_connect"), (odd_url, "unexpected_response")):
+        entry = MockConfigEntry(
+            domain=DOMAIN, unique_id=url, data={CONF_URL: url, CONF_API_KEY: "k"}
+        )
+        entry.add_to_hass(hass)
+        result = await entry.start_reauth_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_API_KEY: "new"}
+        )
+        assert result["errors"] == {"base": error}
+
+
+async def test_responder_groups_in_options(
+    hass: HomeAssistant, site_entry: MockConfigEntry
+) -> None:
+    site_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(site_entry.entry_id)
+    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"first_responders": "Sam = sms +1555"}
+    )
+    assert result["errors"] == {"base": "invalid_targets"}
+    groups = {
+        "first_responders": "Sam = notify.mobile_app_sam\nRiley = notify.sms:+15555550111",
+        "fallback": "notify.sms:+15555550199",
+    }
+    result = await hass.config_entries.options.async_configure(result["flow_id"], groups)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert site_entry.options == {**groups, "staff": "", "health_contacts": ""}
