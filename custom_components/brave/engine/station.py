@@ -297,6 +297,8 @@ class Station:
     ) -> list[Effect]:
         """Alert at once (help requests and tests skip the prompt)."""
         ladder = self._new_ladder(trigger, started_at, details)
+        if trigger is Trigger.HELP_REQUEST and ladder.presses >= self.config.urgent_at_press:
+            ladder.urgency = Urgency.URGENT
         release = trigger is Trigger.HELP_REQUEST and self.config.release_on_help
         return [self._send(ladder, when, False, release=release)]
 
@@ -428,12 +430,13 @@ class Station:
         ladder.presses += 1
         presses = ladder.details["presses"] = ladder.presses
         assert ladder.last_update is not None
+        became_urgent = presses >= cfg.urgent_at_press and ladder.urgency is Urgency.NORMAL
         due = (
-            presses == cfg.urgent_at_press
+            became_urgent
             or presses % cfg.renotify_every_presses == 0
             or at - ladder.last_update >= cfg.timers.help_renotify
         )
-        if presses >= cfg.urgent_at_press:
+        if became_urgent:
             ladder.urgency = Urgency.URGENT
         if not due:
             return []

@@ -1,0 +1,1 @@
+"""Tests for the sans-IO safety engine: behaviour, persistence, purity and properties."""
