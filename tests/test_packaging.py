@@ -102,10 +102,20 @@ def _flow_strings() -> dict[str, set[str]]:
     tree = ast.parse((INTEGRATION / "config_flow.py").read_text(encoding="utf-8"))
     found: dict[str, set[str]] = {"step": set(), "error": set(), "abort": set()}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
+        if isinstance(node, ast.FunctionDef) and node.name == "_error_key":
+            found["error"] |= {
+                r.value.value
+                for r in ast.walk(node)
+                if isinstance(r, ast.Return) and isinstance(r.value, ast.Constant)
+            }
+        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
             target = node.targets[0].value
-            if isinstance(target, ast.Name) and target.id == "errors":
-                assert isinstance(node.value, ast.Constant)
+            # errors["base"] = _error_key(err) is covered by _error_key's returns above.
+            if (
+                isinstance(target, ast.Name)
+                and target.id == "errors"
+                and isinstance(node.value, ast.Constant)
+            ):
                 found["error"].add(node.value.value)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr == "_abort_if_unique_id_configured":

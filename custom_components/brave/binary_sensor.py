@@ -9,7 +9,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import BraveConfigEntry
 from .engine.station import Phase
-from .entity import BraveSiteEntity, BraveStationEntity
+from .entity import BraveSiteEntity, BraveStationEntity, add_station_entities
 
 PARALLEL_UPDATES = 0
 
@@ -21,13 +21,10 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: BraveConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add each station's alert sensor."""
-    coordinator = entry.runtime_data
-    async_add_entities([DispatchConnectedSensor(coordinator, "dispatch_connected")])
-    for runtime in coordinator.stations.values():
-        async_add_entities(
-            [AlertBinarySensor(coordinator, runtime, "alert")],
-            config_subentry_id=runtime.station_id,
-        )
+    async_add_entities([DispatchConnectedSensor(entry.runtime_data, "dispatch_connected")])
+    add_station_entities(
+        entry, async_add_entities, lambda c, runtime: [AlertBinarySensor(c, runtime, "alert")]
+    )
 
 
 class AlertBinarySensor(BraveStationEntity, BinarySensorEntity):

@@ -14,7 +14,7 @@ from homeassistant.util import dt as dt_util
 from . import BraveConfigEntry
 from .coordinator import BraveCoordinator
 from .engine.events import EndCheckIn, Event, ImOk, SendTest, StartCheckIn
-from .entity import BraveStationEntity
+from .entity import BraveStationEntity, add_station_entities
 from .runtime import StationRuntime
 
 PARALLEL_UPDATES = 0
@@ -41,12 +41,11 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: BraveConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add each station's buttons."""
-    coordinator = entry.runtime_data
-    for runtime in coordinator.stations.values():
-        async_add_entities(
-            [StationButton(coordinator, runtime, description) for description in BUTTONS],
-            config_subentry_id=runtime.station_id,
-        )
+    add_station_entities(
+        entry,
+        async_add_entities,
+        lambda c, runtime: [StationButton(c, runtime, d) for d in BUTTONS],
+    )
 
 
 class StationButton(BraveStationEntity, ButtonEntity):

@@ -71,7 +71,7 @@ from .dispatch.client import (
     DispatchAuthError,
     DispatchClient,
     DispatchConnectionError,
-    DispatchResponseError,
+    DispatchError,
     InsecureServiceUrlError,
     InvalidServiceUrlError,
     normalize_service_url,
@@ -175,6 +175,15 @@ STATION_SCHEMA = probatio.Schema(
 )
 
 
+def _error_key(err: DispatchError) -> str:
+    """The form error for a failed check of the dispatch service."""
+    if isinstance(err, DispatchAuthError):
+        return "invalid_auth"
+    if isinstance(err, DispatchConnectionError):
+        return "cannot_connect"
+    return "unexpected_response"
+
+
 def _station_errors(user_input: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     modes, sensors = user_input[SECTION_MODES], user_input[SECTION_SENSORS]
@@ -233,12 +242,8 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
                         language=language if language in LANGUAGES else "en",
                         timezone=self.hass.config.time_zone,
                     )
-                except DispatchAuthError:
-                    errors["base"] = "invalid_auth"
-                except DispatchConnectionError:
-                    errors["base"] = "cannot_connect"
-                except DispatchResponseError:
-                    errors["base"] = "unexpected_response"
+                except DispatchError as err:
+                    errors["base"] = _error_key(err)
                 except Exception:
                     _LOGGER.exception("Unexpected error checking the dispatch service")
                     errors["base"] = "unknown"
@@ -276,12 +281,8 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
             )
             try:
                 await client.health()
-            except DispatchAuthError:
-                errors["base"] = "invalid_auth"
-            except DispatchConnectionError:
-                errors["base"] = "cannot_connect"
-            except DispatchResponseError:
-                errors["base"] = "unexpected_response"
+            except DispatchError as err:
+                errors["base"] = _error_key(err)
             else:
                 return self.async_update_reload_and_abort(
                     entry, data_updates={CONF_API_KEY: user_input[CONF_API_KEY]}

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from . import BraveConfigEntry
 from .const import DOMAIN
 from .coordinator import BraveCoordinator
 from .runtime import StationRuntime
+
+
+def add_station_entities(
+    entry: BraveConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    make: Callable[[BraveCoordinator, StationRuntime], Iterable[Entity]],
+) -> None:
+    """Add the entities make() builds for each station, under the station's subentry."""
+    coordinator = entry.runtime_data
+    for runtime in coordinator.stations.values():
+        async_add_entities(list(make(coordinator, runtime)), config_subentry_id=runtime.station_id)
 
 
 class BraveStationEntity(Entity):

@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import BraveConfigEntry
-from .entity import BraveStationEntity
+from .entity import BraveStationEntity, add_station_entities
 from .lifecycle import LIFECYCLE_EVENTS
 
 PARALLEL_UPDATES = 0
@@ -19,12 +19,9 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: BraveConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add each station's event entity."""
-    coordinator = entry.runtime_data
-    for runtime in coordinator.stations.values():
-        async_add_entities(
-            [LifecycleEvent(coordinator, runtime, "lifecycle")],
-            config_subentry_id=runtime.station_id,
-        )
+    add_station_entities(
+        entry, async_add_entities, lambda c, runtime: [LifecycleEvent(c, runtime, "lifecycle")]
+    )
 
 
 class LifecycleEvent(BraveStationEntity, EventEntity):

@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from . import BraveConfigEntry
 from .coordinator import BraveCoordinator
 from .engine.config import Timers
-from .entity import BraveStationEntity
+from .entity import BraveStationEntity, add_station_entities
 from .runtime import StationRuntime
 from .station_config import DEFAULT_AUTO_RESUME_S
 
@@ -68,12 +68,9 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: BraveConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add each station's timers."""
-    coordinator = entry.runtime_data
-    for runtime in coordinator.stations.values():
-        async_add_entities(
-            [TimerNumber(coordinator, runtime, description) for description in TIMERS],
-            config_subentry_id=runtime.station_id,
-        )
+    add_station_entities(
+        entry, async_add_entities, lambda c, runtime: [TimerNumber(c, runtime, d) for d in TIMERS]
+    )
 
 
 class TimerNumber(BraveStationEntity, NumberEntity):

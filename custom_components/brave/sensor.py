@@ -11,7 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import BraveConfigEntry
 from .engine.station import Phase
-from .entity import BraveSiteEntity, BraveStationEntity
+from .entity import BraveSiteEntity, BraveStationEntity, add_station_entities
 
 PARALLEL_UPDATES = 0
 
@@ -27,14 +27,14 @@ async def async_setup_entry(
             LastErrorSensor(coordinator, "last_error"),
         ]
     )
-    for runtime in coordinator.stations.values():
-        async_add_entities(
-            [
-                StationStateSensor(coordinator, runtime, "state"),
-                NextDeadlineSensor(coordinator, runtime, "next_deadline"),
-            ],
-            config_subentry_id=runtime.station_id,
-        )
+    add_station_entities(
+        entry,
+        async_add_entities,
+        lambda c, runtime: [
+            StationStateSensor(c, runtime, "state"),
+            NextDeadlineSensor(c, runtime, "next_deadline"),
+        ],
+    )
 
 
 class StationStateSensor(BraveStationEntity, SensorEntity):

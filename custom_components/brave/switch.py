@@ -11,7 +11,7 @@ from homeassistant.util import dt as dt_util
 
 from . import BraveConfigEntry
 from .engine.events import Resume
-from .entity import BraveStationEntity
+from .entity import BraveStationEntity, add_station_entities
 
 PARALLEL_UPDATES = 0
 
@@ -20,12 +20,9 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: BraveConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add each station's monitoring switch."""
-    coordinator = entry.runtime_data
-    for runtime in coordinator.stations.values():
-        async_add_entities(
-            [MonitoringSwitch(coordinator, runtime, "monitoring")],
-            config_subentry_id=runtime.station_id,
-        )
+    add_station_entities(
+        entry, async_add_entities, lambda c, runtime: [MonitoringSwitch(c, runtime, "monitoring")]
+    )
 
 
 class MonitoringSwitch(BraveStationEntity, SwitchEntity):
