@@ -148,15 +148,17 @@ brave_setup() {
   if [[ ! -f $BRAVE_VENV_HOST/.brave-complete ]]; then
     brave_log "creating the virtualenv $BRAVE_VENV ($BRAVE_MODE mode; installing pinned requirements)"
     rm -rf "$BRAVE_VENV_HOST"
-    # Drop this profile's venvs of older pins so the cache does not grow without bound.
-    rm -rf "$(dirname "$BRAVE_VENV_HOST")"/venv-"$profile"-*
+    # Drop venvs nobody has used for a week, so the cache does not grow without bound (other
+    # checkouts on other pins keep theirs).
+    find "$(dirname "$BRAVE_VENV_HOST")" -maxdepth 2 -name .brave-complete -mtime +7 -printf '%h\n' |
+      xargs -r rm -rf
     local started=$SECONDS
     brave_exec_raw "$python" -m venv "$BRAVE_VENV"
     brave_exec "$BRAVE_VENV/bin/python" -m pip install --quiet --upgrade pip
     brave_exec "$BRAVE_VENV/bin/python" -m pip install --quiet -r "$requirements"
-    touch "$BRAVE_VENV_HOST/.brave-complete"
     brave_log "virtualenv ready in $((SECONDS - started)) s"
   fi
+  touch "$BRAVE_VENV_HOST/.brave-complete"
   flock -u 9
   export BRAVE_MODE BRAVE_VENV
 }
