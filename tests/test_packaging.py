@@ -184,3 +184,11 @@ def test_every_language_has_every_string(language: str) -> None:
     english = _keys(_load(INTEGRATION / "translations" / "en.json"))
     other = _keys(_load(INTEGRATION / "translations" / f"{language}.json"))
     assert other == english
+
+
+def test_icons_match_entities_and_services() -> None:
+    icons = _load(INTEGRATION / "icons.json")
+    translations = _load(INTEGRATION / "translations" / "en.json")
+    for platform, entities in icons["entity"].items():
+        assert set(entities) == set(translations["entity"][platform]), platform
+    assert set(icons["services"]) == set(translations["services"])
