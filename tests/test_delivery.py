@@ -23,7 +23,7 @@ from dispatch_server.app import create_app
 from dispatch_server.store import Store
 
 from .conftest import API_KEY, BUTTON, RunningServer, site_with_station, station_data
-from .helpers import advance, setup_site
+from .helpers import advance, device_id, setup_site
 
 FALLBACK = "notify.fallback_sms"
 OPTIONS = {"fallback": f"Desk = {FALLBACK}:+15555550199"}
@@ -190,6 +190,17 @@ async def test_refused_key_starts_reauth_and_keeps_the_alert(
     [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert flow["context"]["source"] == SOURCE_REAUTH
     assert _site_state(hass, "sensor.brave_reference_dispatch_queued_dispatch_writes") == "1"
+    # A test alert meanwhile is queued too, and the fallback group hears of it at once.
+    await hass.services.async_call(
+        DOMAIN, "resolve", {"station": device_id(hass), "outcome": "other"}, blocking=True
+    )
+    await hass.services.async_call(
+        DOMAIN, "test_alert", {"station": device_id(hass)}, blocking=True
+    )
+    await hass.async_block_till_done()
+    messages = [str(call.data["message"]) for call in fallback]
+    assert messages[1] == "Room 1: closed (other). Thank you."
+    assert messages[2].startswith("[TEST] Room 1 needs a SAFETY CHECK (test)")
 
     result = await hass.config_entries.flow.async_configure(
         flow["flow_id"], {CONF_API_KEY: server.api_key}
@@ -198,7 +209,7 @@ async def test_refused_key_starts_reauth_and_keeps_the_alert(
     assert result["reason"] == "reauth_successful"
     await hass.async_block_till_done()
     assert entry.data[CONF_API_KEY] == server.api_key
-    assert len(server.store.alerts) == 1
+    assert len(server.store.alerts) == 2
 
 
 async def test_rejected_alert_raises_a_repair_and_uses_the_fallback(

@@ -88,6 +88,9 @@ class DispatchSender:
         """Queue a write; it is stored before it is sent."""
         self.outbox.add(write)
         self._changed()
+        if self._auth_refused and write.kind is WriteKind.ALERT:
+            # Nothing is sent until a working key is entered: the fallback group hears now.
+            self._on_failure(write, "refused_key")
         self.entry.async_create_task(self.hass, self._save_and_drain(), f"{DOMAIN} outbox")
 
     def alert_key_for(self, alert_id: str) -> str | None:
