@@ -32,6 +32,7 @@ from homeassistant.util import dt as dt_util
 
 from .alerting import Alerting
 from .const import CONF_CALLBACK_URL, DOMAIN, LANGUAGES
+from .devices.lookup import with_radar
 from .dispatch.client import DispatchClient, DispatchError
 from .dispatch.webhook import SeenEvents
 from .engine.effects import Effect
@@ -62,9 +63,6 @@ STORAGE_VERSION = 1
 SAVE_DELAY_S = 1
 POLL_INTERVAL = timedelta(seconds=5)
 _GONE = (STATE_UNAVAILABLE, STATE_UNKNOWN)
-# Movement-state values that ZHA and Zigbee2MQTT radars report (see the devices docs).
-MOVING_STATES = frozenset({"on", "moving", "move", "movement", "large", "small"})
-STILL_STATES = frozenset({"off", "still", "static", "no_movement", "presence", "none"})
 # Dispatch statuses that mean a responder has the alert.
 _TAKEN = frozenset({"acknowledged", "en_route", "on_scene"})
 
@@ -108,14 +106,18 @@ class BraveCoordinator:
                 **saved.get("settings", {}),
             }
             timers = {k: v for k, v in settings.items() if k != "auto_resume"}
+            # A radar's movement entity, when not bound, is found once here (docs/devices.md).
+            bindings = with_radar(
+                self.hass, subentry.subentry_id, bindings_from(dict(subentry.data))
+            )
             config = station_config_from(
-                subentry.subentry_id, subentry.title, dict(subentry.data), timers
+                subentry.subentry_id, subentry.title, dict(subentry.data), timers, bindings
             )
             state = load_state(saved["state"]) if "state" in saved else None
             runtime = StationRuntime(
                 station_id=subentry.subentry_id,
                 title=subentry.title,
-                bindings=bindings_from(dict(subentry.data)),
+                bindings=bindings,
                 engine=Station(config, state),
                 settings=settings,
             )
@@ -202,7 +204,7 @@ class BraveCoordinator:
         timers = {k: v for k, v in runtime.settings.items() if k != "auto_resume"}
         subentry = self.entry.subentries[runtime.station_id]
         runtime.engine.config = station_config_from(
-            runtime.station_id, runtime.title, dict(subentry.data), timers
+            runtime.station_id, runtime.title, dict(subentry.data), timers, runtime.bindings
         )
         self._save()
         runtime.changed()
@@ -216,7 +218,7 @@ class BraveCoordinator:
                 self._on_button(runtime, old, new, event.time_fired)
             elif old is None or new is None or old.state != new.state:
                 # Attribute-only updates (a radar's distance, once a second) change nothing.
-                self._sync(runtime, entity_id, new, event.time_fired, old)
+                self._sync(runtime, entity_id, new, event.time_fired)
 
     @callback
     def _sync(
@@ -225,7 +227,6 @@ class BraveCoordinator:
         entity_id: str,
         new: State | None,
         at: datetime,
-        old: State | None = None,
     ) -> None:
         """Feed a sensor's state, treating unavailable as 'cannot watch', never as 'empty'."""
         if new is None or new.state in _GONE:
@@ -238,10 +239,9 @@ class BraveCoordinator:
             self.feed(runtime, PresenceChanged(at, new.state == STATE_ON))
         elif entity_id == b.door:
             self.feed(runtime, DoorChanged(at, new.state == STATE_ON))
-        elif entity_id == b.motion:
-            value = new.state.lower()
-            if value in MOVING_STATES or value in STILL_STATES:
-                self.feed(runtime, MotionChanged(at, value in MOVING_STATES))
+        elif entity_id == b.motion and (moving := b.motion_values.read(new.state)) is not None:
+            # Values the radar's profile does not know change nothing.
+            self.feed(runtime, MotionChanged(at, moving))
 
     @callback
     def _on_button(

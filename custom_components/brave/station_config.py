@@ -34,6 +34,7 @@ from .const import (
     SECTION_RESCUE_PLAN,
     SECTION_SENSORS,
 )
+from .devices.radar import GENERIC_VALUES, MovementValues
 from .engine.config import (
     Contact,
     ContactRole,
@@ -91,6 +92,8 @@ class Bindings:
     media_player: str | None = None
     light: str | None = None
     notify: str | None = None
+    # What the movement entity's states mean (its radar profile's values).
+    motion_values: MovementValues = GENERIC_VALUES
 
     @property
     def sensors(self) -> tuple[str, ...]:
@@ -115,15 +118,22 @@ def bindings_from(data: dict[str, Any]) -> Bindings:
 
 
 def station_config_from(
-    station_id: str, title: str, data: dict[str, Any], timers: dict[str, float]
+    station_id: str,
+    title: str,
+    data: dict[str, Any],
+    timers: dict[str, float],
+    bindings: Bindings,
 ) -> StationConfig:
-    """Build the engine's configuration for one station."""
+    """Build the engine's configuration for one station.
+
+    `bindings` are the station's entities as the coordinator resolved them, a radar's
+    movement entity found in the registries included (devices/lookup.py).
+    """
     modes, plan, release = (
         data.get(SECTION_MODES, {}),
         data.get(SECTION_RESCUE_PLAN, {}),
         data.get(SECTION_RELEASE, {}),
     )
-    bindings = bindings_from(data)
     engine_timers = replace(
         Timers(), **{name: timedelta(seconds=value) for name, value in timers.items()}
     )
