@@ -43,10 +43,12 @@ brave_find_host_python() {
   return 1
 }
 
-# The requirement pins and the interpreter's version (a file, "$1") decide the venv; its name
-# carries their hash.
+# The profile's requirement pins and the interpreter's version (a file, "$1") decide the venv;
+# its name carries their hash.
 brave_requirements_hash() {
-  cat "$BRAVE_ROOT"/requirements*.txt "$1" | sha256sum | cut -c1-16
+  local files=("$BRAVE_ROOT/requirements.txt")
+  [[ $profile == test ]] && files+=("$BRAVE_ROOT/requirements_test.txt")
+  cat "${files[@]}" "$1" | sha256sum | cut -c1-16
 }
 
 # The Debian mirror the host itself uses (first non-security URI in its apt sources).
