@@ -134,7 +134,15 @@ def _flow_strings() -> dict[str, set[str]]:
 
 def test_translations_cover_the_config_flows() -> None:
     strings = _flow_strings()
-    assert strings["step"] == {"user", "reconfigure", "reauth_confirm", "init"}
+    assert strings["step"] == {
+        "user",
+        "reconfigure",
+        "reauth_confirm",
+        "init",
+        "learn_button",
+        "no_press",
+        "button_gestures",
+    }
     assert {"cannot_connect", "invalid_auth", "presence_required"} <= strings["error"]
     translations = _load(INTEGRATION / "translations" / "en.json")
     flows = [

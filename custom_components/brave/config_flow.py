@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 import logging
 from typing import Any
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
@@ -35,6 +37,7 @@ import probatio
 from .const import (
     CONF_ACCESS_NOTES,
     CONF_ADDRESS,
+    CONF_BASE_TOPIC,
     CONF_BUTTONS,
     CONF_CALL_EMERGENCY,
     CONF_CALLBACK_URL,
@@ -43,6 +46,8 @@ from .const import (
     CONF_CONTACTS,
     CONF_DOOR,
     CONF_HELP_BUTTON,
+    CONF_LEARN_BUTTON,
+    CONF_LEARNED_BUTTONS,
     CONF_LIGHT,
     CONF_LOCATION_LABEL,
     CONF_MEDIA_PLAYER,
@@ -67,6 +72,8 @@ from .const import (
     SECTION_SENSORS,
     SUBENTRY_STATION,
 )
+from .devices import buttons as learning
+from .devices.button_events import DEFAULT_BASE_TOPIC, LearnedButton, gesture_options
 from .dispatch.client import (
     DispatchAuthError,
     DispatchClient,
@@ -171,7 +178,15 @@ STATION_SCHEMA = probatio.Schema(
             ),
             {"collapsed": True},
         ),
+        # Not saved: whether to learn a button next, and where Zigbee2MQTT publishes.
+        probatio.Optional(CONF_LEARN_BUTTON, default=False): BooleanSelector(),
+        probatio.Optional(CONF_BASE_TOPIC, default=DEFAULT_BASE_TOPIC): TextSelector(),
     }
+)
+GESTURE_FIELDS = ("help", "answer", "start_check_in")
+CONF_RETRY = "retry"
+STEP_NO_PRESS_SCHEMA = probatio.Schema(
+    {probatio.Required(CONF_RETRY, default=True): BooleanSelector()}
 )
 
 
@@ -328,14 +343,24 @@ class BraveOptionsFlow(OptionsFlow):
 
 
 class StationSubentryFlow(ConfigSubentryFlow):
-    """Add or change a station: what it listens to, how it asks, and the rescue plan."""
+    """Add or change a station: what it listens to, how it asks, and the rescue plan.
+
+    Either form can go on to learn a button: the next press on any path (ZHA event,
+    Zigbee2MQTT message, event entity) is captured and the person says what its gestures mean.
+    """
+
+    def __init__(self) -> None:
+        """Nothing learned yet."""
+        self._pending: dict[str, Any] = {}
+        self._base_topic = DEFAULT_BASE_TOPIC
+        self._capture_task: asyncio.Task[learning.Capture | None] | None = None
+        self._captured: learning.Capture | None = None
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Add a station."""
         errors: dict[str, str] = {}
         if user_input is not None and not (errors := _station_errors(user_input)):
-            name = user_input.pop(CONF_NAME)
-            return self.async_create_entry(title=name, data=user_input)
+            return await self._async_submitted(user_input)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(STATION_SCHEMA, user_input),
@@ -346,15 +371,132 @@ class StationSubentryFlow(ConfigSubentryFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Change a station."""
-        entry = self._get_entry()
         subentry = self._get_reconfigure_subentry()
         errors: dict[str, str] = {}
         if user_input is not None and not (errors := _station_errors(user_input)):
-            name = user_input.pop(CONF_NAME)
-            return self.async_update_and_abort(entry, subentry, title=name, data=user_input)
+            # The form does not show learned buttons: they stay.
+            learned = subentry.data.get(SECTION_SENSORS, {}).get(CONF_LEARNED_BUTTONS)
+            if learned:
+                user_input[SECTION_SENSORS] = {
+                    **user_input[SECTION_SENSORS],
+                    CONF_LEARNED_BUTTONS: list(learned),
+                }
+            return await self._async_submitted(user_input)
         suggested = user_input or {CONF_NAME: subentry.title, **subentry.data}
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(STATION_SCHEMA, suggested),
             errors=errors,
         )
+
+    async def _async_submitted(self, user_input: dict[str, Any]) -> SubentryFlowResult:
+        learn = user_input.pop(CONF_LEARN_BUTTON, False)
+        self._base_topic = user_input.pop(CONF_BASE_TOPIC, None) or DEFAULT_BASE_TOPIC
+        self._pending = user_input
+        if learn:
+            return await self.async_step_learn_button()
+        return await self.async_step_finish()
+
+    async def async_step_learn_button(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Wait up to 30 s for the button to be pressed."""
+        if self._capture_task is None:
+            self._capture_task = self.hass.async_create_task(
+                learning.async_capture_press(self.hass, self._base_topic)
+            )
+        if not self._capture_task.done():
+            return self.async_show_progress(
+                step_id="learn_button",
+                progress_action="learn_button",
+                progress_task=self._capture_task,
+            )
+        self._captured = self._capture_task.result()
+        self._capture_task = None
+        if self._captured is None:
+            return self.async_show_progress_done(next_step_id="no_press")
+        if self._captured.source == learning.SOURCE_ENTITY:
+            # An event entity is bound like one chosen in the form.
+            sensors = self._pending[SECTION_SENSORS]
+            buttons = list(sensors.get(CONF_BUTTONS) or ())
+            if self._captured.key not in buttons:
+                buttons.append(self._captured.key)
+            self._pending[SECTION_SENSORS] = {**sensors, CONF_BUTTONS: buttons}
+            return self.async_show_progress_done(next_step_id="finish")
+        return self.async_show_progress_done(next_step_id="button_gestures")
+
+    async def async_step_no_press(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Nothing was heard: try again, or save without a learned button."""
+        if user_input is not None:
+            if user_input[CONF_RETRY]:
+                return await self.async_step_learn_button()
+            return await self.async_step_finish()
+        errors: dict[str, str] = {}
+        errors["base"] = "no_press"
+        return self.async_show_form(
+            step_id="no_press", data_schema=STEP_NO_PRESS_SCHEMA, errors=errors
+        )
+
+    async def async_step_button_gestures(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Show what was heard and ask what its gestures mean."""
+        captured = self._captured
+        assert captured is not None
+        if user_input is not None:
+            learned = LearnedButton(
+                source=captured.source,
+                key=captured.key,
+                **{name: tuple(user_input.get(name) or ()) for name in GESTURE_FIELDS},
+            )
+            sensors = self._pending[SECTION_SENSORS]
+            kept = [
+                item
+                for item in sensors.get(CONF_LEARNED_BUTTONS) or ()
+                if item.get("ieee", item.get("topic")) != captured.key
+            ]
+            self._pending[SECTION_SENSORS] = {
+                **sensors,
+                CONF_LEARNED_BUTTONS: [*kept, learned.as_dict()],
+            }
+            return await self.async_step_finish()
+        options = gesture_options(captured.source, captured.gesture)
+        select = SelectSelector(
+            SelectSelectorConfig(options=options, multiple=True, custom_value=True)
+        )
+        schema = probatio.Schema(
+            {
+                probatio.Optional("help", default=[captured.gesture]): select,
+                probatio.Optional("answer", default=[]): select,
+                probatio.Optional("start_check_in", default=[]): select,
+            }
+        )
+        return self.async_show_form(
+            step_id="button_gestures",
+            data_schema=schema,
+            description_placeholders={
+                "source": captured.source,
+                "device": captured.key,
+                "gesture": captured.gesture,
+            },
+        )
+
+    async def async_step_finish(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Save the station."""
+        data = self._pending
+        name = data.pop(CONF_NAME)
+        if self.source == SOURCE_RECONFIGURE:
+            return self.async_update_and_abort(
+                self._get_entry(), self._get_reconfigure_subentry(), title=name, data=data
+            )
+        return self.async_create_entry(title=name, data=data)
+
+    @callback
+    def async_remove(self) -> None:
+        """The flow was closed: stop listening."""
+        if self._capture_task is not None:
+            self._capture_task.cancel()

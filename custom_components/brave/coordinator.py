@@ -32,6 +32,7 @@ from homeassistant.util import dt as dt_util
 
 from .alerting import Alerting
 from .const import CONF_CALLBACK_URL, DOMAIN, LANGUAGES
+from .devices.buttons import async_listen_learned
 from .devices.lookup import with_radar
 from .dispatch.client import DispatchClient, DispatchError
 from .dispatch.webhook import SeenEvents
@@ -138,6 +139,12 @@ class BraveCoordinator:
                     self.hass, list(self._by_entity), self._on_state_change
                 )
             )
+        # Buttons that show as no entity: ZHA events and Zigbee2MQTT messages.
+        self._unsubs += await async_listen_learned(
+            self.hass,
+            [(r, r.bindings.learned_buttons) for r in self.stations.values()],
+            lambda runtime, at, action: self.feed(runtime, Pressed(at, action)),
+        )
         if self.entry.data.get(CONF_CALLBACK_URL) is None:
             # The service cannot call us back: ask it about open alerts instead.
             self._unsubs.append(async_track_time_interval(self.hass, self._poll, POLL_INTERVAL))

@@ -16,6 +16,7 @@ from .const import (
     CONF_CONTACTS,
     CONF_DOOR,
     CONF_HELP_BUTTON,
+    CONF_LEARNED_BUTTONS,
     CONF_LIGHT,
     CONF_LOCATION_LABEL,
     CONF_MEDIA_PLAYER,
@@ -34,6 +35,7 @@ from .const import (
     SECTION_RESCUE_PLAN,
     SECTION_SENSORS,
 )
+from .devices.button_events import LearnedButton, learned_buttons
 from .devices.radar import GENERIC_VALUES, MovementValues
 from .engine.config import (
     Contact,
@@ -87,6 +89,8 @@ class Bindings:
     motion: str | None = None
     door: str | None = None
     buttons: tuple[str, ...] = ()
+    # Buttons that show as no entity, heard through ZHA events or Zigbee2MQTT messages.
+    learned_buttons: tuple[LearnedButton, ...] = ()
     check_in_gesture: str | None = None
     tts: str | None = None
     media_player: str | None = None
@@ -109,6 +113,7 @@ def bindings_from(data: dict[str, Any]) -> Bindings:
         motion=sensors.get(CONF_MOTION) or None,
         door=sensors.get(CONF_DOOR) or None,
         buttons=tuple(sensors.get(CONF_BUTTONS) or ()),
+        learned_buttons=learned_buttons(sensors.get(CONF_LEARNED_BUTTONS)),
         check_in_gesture=sensors.get(CONF_CHECK_IN_GESTURE) or None,
         tts=prompts.get(CONF_TTS) or None,
         media_player=prompts.get(CONF_MEDIA_PLAYER) or None,
