@@ -218,4 +218,23 @@ async def test_responder_groups_in_options(
     }
     result = await hass.config_entries.options.async_configure(result["flow_id"], groups)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert site_entry.options == {**groups, "staff": "", "health_contacts": ""}
+    assert site_entry.options == {
+        **groups,
+        "staff": "",
+        "health_contacts": "",
+        "operating_hours": "",
+    }
+
+
+async def test_operating_hours_in_options(hass: HomeAssistant, site_entry: MockConfigEntry) -> None:
+    site_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(site_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"operating_hours": "9 to 5"}
+    )
+    assert result["errors"] == {"operating_hours": "invalid_operating_hours"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"operating_hours": " 08:00-20:00 "}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert site_entry.options["operating_hours"] == "08:00-20:00"

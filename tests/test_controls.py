@@ -159,6 +159,7 @@ async def test_entities_have_translated_names(
         "Room 1 Alert steps",
         "Room 1 Check-in interval",
         "Room 1 Countdown",
+        "Room 1 Device health",
         "Room 1 End check-in session",
         "Room 1 I'm OK",
         "Room 1 Long stay time",

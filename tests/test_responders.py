@@ -156,8 +156,13 @@ async def test_health_contacts_hear_when_a_room_cannot_be_watched(
     await advance(hass, freezer, 3)
     hass.states.async_set(PRESENCE, "unavailable")
     await hass.async_block_till_done()
-    [notice] = _sms_to(phones["sms"], "+15555550177")
-    assert notice.startswith(f"Room 1: {PRESENCE} stopped reporting during a visit.")
+    notices = _sms_to(phones["sms"], "+15555550177")
+    assert any(
+        n.startswith(f"Room 1: {PRESENCE} stopped reporting during a visit.") for n in notices
+    )
+    # Device health tells them too (docs/devices.md, "Device health").
+    assert f"Room 1: {PRESENCE} needs attention (unavailable)." in notices
+    assert len(notices) == 2
 
 
 async def test_a_bad_stored_target_does_not_stop_the_others(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from homeassistant.components.binary_sensor import BinarySensorEntity
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -23,7 +24,12 @@ async def async_setup_entry(
     """Add each station's alert sensor."""
     async_add_entities([DispatchConnectedSensor(entry.runtime_data, "dispatch_connected")])
     add_station_entities(
-        entry, async_add_entities, lambda c, runtime: [AlertBinarySensor(c, runtime, "alert")]
+        entry,
+        async_add_entities,
+        lambda c, runtime: [
+            AlertBinarySensor(c, runtime, "alert"),
+            HealthProblemSensor(c, runtime, "device_health"),
+        ],
     )
 
 
@@ -47,3 +53,27 @@ class DispatchConnectedSensor(BraveSiteEntity, BinarySensorEntity):
     def is_on(self) -> bool | None:
         """The last thing the service showed: answering, or not."""
         return self.sender.connected
+
+
+class HealthProblemSensor(BraveStationEntity, BinarySensorEntity):
+    """On while a bound device needs attention (docs/devices.md, "Device health")."""
+
+    _attr_device_class = BinarySensorDeviceClass.PROBLEM
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+
+    @property
+    def is_on(self) -> bool:
+        """Whether any bound device has a fault."""
+        return bool(self.coordinator.health.faults(self.runtime.station_id))
+
+    @property
+    def extra_state_attributes(self) -> dict[str, list[str]]:
+        """Each fault as `<entity>: <fault>`."""
+        faults = self.coordinator.health.faults(self.runtime.station_id)
+        return {
+            "faults": [
+                f"{device}: {fault}"
+                for device in sorted(faults)
+                for fault in sorted(faults[device])
+            ]
+        }

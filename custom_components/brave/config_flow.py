@@ -53,6 +53,7 @@ from .const import (
     CONF_MEDIA_PLAYER,
     CONF_MOTION,
     CONF_NOTIFY,
+    CONF_OPERATING_HOURS,
     CONF_PLAN_NOTES,
     CONF_PRESENCE,
     CONF_RELEASE_ON_HELP,
@@ -74,6 +75,7 @@ from .const import (
 )
 from .devices import buttons as learning
 from .devices.button_events import DEFAULT_BASE_TOPIC, LearnedButton, gesture_options
+from .devices.health import InvalidHoursError, OperatingHours
 from .dispatch.client import (
     DispatchAuthError,
     DispatchClient,
@@ -328,11 +330,23 @@ class BraveOptionsFlow(OptionsFlow):
                     parse_targets(user_input.get(group, ""))
             except InvalidTargetError:
                 errors["base"] = "invalid_targets"
-            else:
+            try:
+                OperatingHours.parse(user_input.get(CONF_OPERATING_HOURS, ""))
+            except InvalidHoursError:
+                errors[CONF_OPERATING_HOURS] = "invalid_operating_hours"
+            if not errors:
                 return self.async_create_entry(
-                    data={group: user_input.get(group, "") for group in GROUPS}
+                    data={
+                        **{group: user_input.get(group, "") for group in GROUPS},
+                        CONF_OPERATING_HOURS: user_input.get(CONF_OPERATING_HOURS, "").strip(),
+                    }
                 )
-        schema = probatio.Schema({probatio.Optional(group): _MULTILINE for group in GROUPS})
+        schema = probatio.Schema(
+            {
+                **{probatio.Optional(group): _MULTILINE for group in GROUPS},
+                probatio.Optional(CONF_OPERATING_HOURS): TextSelector(),
+            }
+        )
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(

@@ -53,6 +53,7 @@ from .engine.events import (
 )
 from .engine.state import Stage, dump_state, load_state
 from .engine.station import Station
+from .health_monitor import HealthMonitor
 from .lifecycle import event_attributes, lifecycle_name
 from .room import Room
 from .runtime import StationRuntime
@@ -89,6 +90,7 @@ class BraveCoordinator:
         self.language = language if language in LANGUAGES else "en"
         self.room = Room(hass, entry, self.language)
         self.alerting = Alerting(hass, entry, client, self.language, self.answer)
+        self.health = HealthMonitor(hass, entry, self.alerting.responders, self.language)
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -148,6 +150,8 @@ class BraveCoordinator:
         if self.entry.data.get(CONF_CALLBACK_URL) is None:
             # The service cannot call us back: ask it about open alerts instead.
             self._unsubs.append(async_track_time_interval(self.hass, self._poll, POLL_INTERVAL))
+        # Device health (docs/devices.md): faults, repairs and the health contacts.
+        self._unsubs += self.health.async_start(list(self.stations.values()))
         now = dt_util.utcnow()
         for runtime in self.stations.values():
             # Deadlines that passed while Home Assistant was stopped fire now, marked late.

@@ -1,0 +1,324 @@
+"""Device health in Home Assistant: watch bound devices, raise repairs, tell health contacts.
+
+The policy is in devices/health.py. Here: last report times (state changes and repeated
+reports, attribute-only ones included), battery levels, one timer per station, repair issues
+and messages to the site's `health_contacts` group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import (
+    ATTR_BATTERY_LEVEL,
+    EVENT_STATE_CHANGED,
+    EVENT_STATE_REPORTED,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+)
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Event,
+    EventStateChangedData,
+    EventStateReportedData,
+    HomeAssistant,
+    callback,
+)
+from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.util import dt as dt_util
+
+from .const import CONF_OPERATING_HOURS, DOMAIN
+from .devices.health import (
+    Device,
+    Fault,
+    Notice,
+    NoticeKind,
+    Observation,
+    OperatingHours,
+    Role,
+    StationHealth,
+    device_faults,
+    next_check,
+    silent_after,
+)
+from .devices.radar import DeviceFacts, profile_for
+from .responders import Responders
+from .runtime import StationRuntime
+
+_TEXTS = {
+    "en": {
+        NoticeKind.FIRST: "{station}: {device} needs attention ({fault}).",
+        NoticeKind.REMINDER: "Reminder - {station}: {device} still needs attention ({fault}).",
+        NoticeKind.RECOVERED: "{station}: {device} is back ({fault} cleared).",
+    },
+    "fr": {
+        NoticeKind.FIRST: "{station} : {device} demande une intervention ({fault}).",
+        NoticeKind.REMINDER: "Rappel - {station} : {device} demande toujours une intervention "
+        "({fault}).",
+        NoticeKind.RECOVERED: "{station} : {device} fonctionne de nouveau ({fault} réglé).",
+    },
+    "es": {
+        NoticeKind.FIRST: "{station}: {device} necesita atención ({fault}).",
+        NoticeKind.REMINDER: "Recordatorio - {station}: {device} sigue necesitando atención "
+        "({fault}).",
+        NoticeKind.RECOVERED: "{station}: {device} funciona de nuevo ({fault} resuelto).",
+    },
+}
+_FAULT_WORDS = {
+    "en": {
+        Fault.UNAVAILABLE: "unavailable",
+        Fault.SILENT: "not reporting",
+        Fault.BATTERY_LOW: "battery low",
+        Fault.STUCK: "stuck on occupied",
+    },
+    "fr": {
+        Fault.UNAVAILABLE: "indisponible",
+        Fault.SILENT: "ne transmet plus",
+        Fault.BATTERY_LOW: "pile faible",
+        Fault.STUCK: "bloqué sur occupé",
+    },
+    "es": {
+        Fault.UNAVAILABLE: "no disponible",
+        Fault.SILENT: "no reporta",
+        Fault.BATTERY_LOW: "batería baja",
+        Fault.STUCK: "atascado en ocupado",
+    },
+}
+
+
+def health_text(language: str, notice: Notice, station: str) -> str:
+    """The message to health contacts for one notice."""
+    lang = language if language in _TEXTS else "en"
+    fault = _FAULT_WORDS[lang][notice.fault]
+    return _TEXTS[lang][notice.kind].format(station=station, device=notice.device, fault=fault)
+
+
+def issue_id(station_id: str, device: str, fault: Fault) -> str:
+    """The repair issue of one fault of one device."""
+    return f"health_{station_id}_{device}_{fault}"
+
+
+@dataclass(slots=True)
+class _Watched:
+    """One bound device of one station."""
+
+    device: Device
+    entities: set[str]
+    battery_entity: str | None = None
+    last_report: datetime | None = None
+    last_activity: datetime | None = None
+
+
+@dataclass(slots=True)
+class _Station:
+    runtime: StationRuntime
+    devices: list[_Watched]
+    health: StationHealth = field(default_factory=StationHealth)
+    unsub: CALLBACK_TYPE | None = None
+
+
+def _battery_sibling(hass: HomeAssistant, entity_id: str) -> str | None:
+    """The battery sensor of the entity's device, if it has one."""
+    entities = er.async_get(hass)
+    entry = entities.async_get(entity_id)
+    if entry is None or entry.device_id is None:
+        return None
+    for sibling in er.async_entries_for_device(entities, entry.device_id):
+        if sibling.domain == "sensor" and "battery" in (
+            sibling.device_class,
+            sibling.original_device_class,
+        ):
+            return sibling.entity_id
+    return None
+
+
+def _profile_silence(hass: HomeAssistant, role: Role, entity_id: str) -> Device:
+    interval = None
+    if role in (Role.PRESENCE, Role.MOTION):
+        entry = er.async_get(hass).async_get(entity_id)
+        device = (
+            dr.async_get(hass).async_get(entry.device_id, include_child_devices=False)
+            if entry is not None and entry.device_id
+            else None
+        )
+        facts = DeviceFacts(device.manufacturer, device.model, device.model_id) if device else None
+        interval = profile_for(facts).report_interval
+    return Device(entity_id, role, silent_after(role, interval))
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(str(value))
+    except ValueError:
+        return None
+
+
+class HealthMonitor:
+    """Watches the devices of every station of one site."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        responders: Responders,
+        language: str,
+    ) -> None:
+        """Nothing runs until async_start."""
+        self.hass = hass
+        self.entry = entry
+        self.responders = responders
+        self.language = language
+        self.hours = OperatingHours.parse(entry.options.get(CONF_OPERATING_HOURS))
+        self._stations: dict[str, _Station] = {}
+        self._by_entity: dict[str, list[tuple[_Station, _Watched]]] = {}
+
+    def faults(self, station_id: str) -> dict[str, frozenset[Fault]]:
+        """The current faults of a station's devices."""
+        station = self._stations.get(station_id)
+        return dict(station.health.faults) if station else {}
+
+    @callback
+    def async_start(self, runtimes: list[StationRuntime]) -> list[CALLBACK_TYPE]:
+        """Start watching; returns the listeners to remove at stop."""
+        now = dt_util.utcnow()
+        for runtime in runtimes:
+            b = runtime.bindings
+            bound = [(Role.PRESENCE, b.presence), (Role.MOTION, b.motion), (Role.DOOR, b.door)]
+            bound += [(Role.BUTTON, button) for button in b.buttons]
+            station = _Station(runtime, [])
+            for role, entity_id in bound:
+                if entity_id is None:
+                    continue
+                battery = _battery_sibling(self.hass, entity_id)
+                watched = _Watched(
+                    _profile_silence(self.hass, role, entity_id),
+                    {entity_id} | ({battery} if battery else set()),
+                    battery,
+                )
+                state = self.hass.states.get(entity_id)
+                watched.last_report = state.last_reported if state else now
+                watched.last_activity = state.last_changed if state else now
+                station.devices.append(watched)
+                for watched_id in watched.entities:
+                    self._by_entity.setdefault(watched_id, []).append((station, watched))
+            self._stations[runtime.station_id] = station
+        for station in self._stations.values():
+            self._check(station)
+        return [
+            self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._on_changed, self._ours),
+            self.hass.bus.async_listen(EVENT_STATE_REPORTED, self._on_reported, self._ours),
+            self._stop_timers,
+        ]
+
+    @callback
+    def _stop_timers(self) -> None:
+        for station in self._stations.values():
+            if station.unsub:
+                station.unsub()
+                station.unsub = None
+
+    @callback
+    def _ours(self, data: EventStateChangedData | EventStateReportedData) -> bool:
+        return data["entity_id"] in self._by_entity
+
+    @callback
+    def _on_reported(self, event: Event[EventStateReportedData]) -> None:
+        for station, watched in self._by_entity.get(event.data["entity_id"], ()):
+            watched.last_report = event.time_fired
+            if station.health.faults.get(watched.device.key):
+                self._check(station)
+
+    @callback
+    def _on_changed(self, event: Event[EventStateChangedData]) -> None:
+        old, new = event.data["old_state"], event.data["new_state"]
+        for station, watched in self._by_entity.get(event.data["entity_id"], ()):
+            watched.last_report = event.time_fired
+            if (
+                old is None
+                or new is None
+                or old.state != new.state
+                or (
+                    watched.device.role is Role.PRESENCE
+                    and old.attributes.get("distance") != new.attributes.get("distance")
+                )
+            ):
+                watched.last_activity = event.time_fired
+            # Attribute-only changes count too: a battery level can come as an attribute.
+            self._check(station)
+
+    def _observe(self, watched: _Watched) -> Observation:
+        state = self.hass.states.get(watched.device.key)
+        battery = None
+        if watched.battery_entity and (level := self.hass.states.get(watched.battery_entity)):
+            battery = _number(level.state)
+        elif state is not None and ATTR_BATTERY_LEVEL in state.attributes:
+            battery = _number(state.attributes[ATTR_BATTERY_LEVEL])
+        elif state is not None and "battery" in state.attributes:
+            battery = _number(state.attributes["battery"])
+        return Observation(
+            available=state is None or state.state != STATE_UNAVAILABLE,
+            last_report=watched.last_report,
+            battery=battery,
+            occupied=state is not None and state.state == STATE_ON,
+            last_activity=watched.last_activity,
+        )
+
+    @callback
+    def _check(self, station: _Station, _now: datetime | None = None) -> None:
+        now = dt_util.as_local(dt_util.utcnow())
+        found: dict[str, frozenset[Fault]] = {}
+        checks: list[datetime | None] = []
+        for watched in station.devices:
+            seen = self._observe(watched)
+            previous = station.health.faults.get(watched.device.key, frozenset())
+            found[watched.device.key] = device_faults(watched.device, seen, now, previous)
+            checks.append(next_check(watched.device, seen))
+        before = station.health.faults
+        notices = station.health.update(found, now, self.hours)
+        self._report(station, notices)
+        if station.health.faults != before:
+            station.runtime.changed()
+        checks.append(station.health.next_reminder(self.hours))
+        if station.unsub:
+            station.unsub()
+        due = min((c for c in checks if c is not None), default=None)
+        station.unsub = (
+            async_track_point_in_utc_time(self.hass, partial(self._on_timer, station), due)
+            if due is not None
+            else None
+        )
+
+    @callback
+    def _on_timer(self, station: _Station, _now: datetime) -> None:
+        station.unsub = None
+        self._check(station)
+
+    @callback
+    def _report(self, station: _Station, notices: list[Notice]) -> None:
+        runtime = station.runtime
+        for notice in notices:
+            key = issue_id(runtime.station_id, notice.device, notice.fault)
+            if notice.kind is NoticeKind.FIRST:
+                ir.async_create_issue(
+                    self.hass,
+                    DOMAIN,
+                    key,
+                    is_fixable=False,
+                    severity=ir.IssueSeverity.WARNING,
+                    translation_key=f"health_{notice.fault}",
+                    translation_placeholders={
+                        "station": runtime.title,
+                        "device": notice.device,
+                        "fault": str(notice.fault),
+                    },
+                )
+            elif notice.kind is NoticeKind.RECOVERED:
+                ir.async_delete_issue(self.hass, DOMAIN, key)
+            self.responders.send(
+                self.responders.targets(["health_contacts"]),
+                health_text(self.language, notice, runtime.title),
+            )
