@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -51,12 +52,33 @@ def test_unknown_language_falls_back_to_english() -> None:
     )
 
 
-STIGMA = re.compile(
-    r"\b(addicts?|abusers?|junkies|junkie|clean|toxicomane|drogadict\w*|adict\w*)\b", re.I
-)
+# Words the project does not use (the brief's first principle), kept as hashes so that this
+# test does not itself carry them: English, French and Spanish forms.
+STIGMA = {
+    "2aae709020638f2a",
+    "2ac2f8b3f5741e81",
+    "3b066804f6d1d077",
+    "3c7035d8db0270f5",
+    "43db77f3f7d856a6",
+    "45cd3fa6e7fe21b6",
+    "46a11f1333d6b207",
+    "4d21d4564aa0fa58",
+    "563975957cf7b423",
+    "5ec53a2f0108dbe5",
+    "801bc3d5656bdae7",
+    "88e1c0f35349d846",
+    "ac2ffcd7cfa8a497",
+    "d4d6f7752759a758",
+    "d515f17623064e7c",
+}
+
+
+def _hash(word: str) -> str:
+    return hashlib.sha256(word.encode()).hexdigest()[:16]
 
 
 def test_no_stigmatising_words() -> None:
     for texts in (*_TEXTS.values(), *ROOM_TEXTS.values()):
         for text in texts.values():
-            assert not STIGMA.search(text), text
+            words = re.findall(r"\w+", text.lower())
+            assert not {_hash(word) for word in words} & STIGMA, text
