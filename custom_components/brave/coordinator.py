@@ -146,6 +146,7 @@ class BraveCoordinator:
             self.hass,
             [(r, r.bindings.learned_buttons) for r in self.stations.values()],
             lambda runtime, at, action: self.feed(runtime, Pressed(at, action)),
+            self.health.on_report,
         )
         if self.entry.data.get(CONF_CALLBACK_URL) is None:
             # The service cannot call us back: ask it about open alerts instead.

@@ -2,7 +2,8 @@
 
 The policy is in devices/health.py. Here: last report times (state changes and repeated
 reports, attribute-only ones included), battery levels, one timer per station, repair issues
-and messages to the site's `health_contacts` group.
+and messages to the site's `health_contacts` group. Learned buttons are watched through their
+ZHA device's entities, or through Zigbee2MQTT's messages (`on_report`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+import logging
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import (
@@ -32,6 +34,7 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_OPERATING_HOURS, DOMAIN
+from .devices.button_events import SOURCE_ZHA, DeviceReport, LearnedButton
 from .devices.health import (
     Device,
     Fault,
@@ -48,6 +51,8 @@ from .devices.health import (
 from .devices.radar import DeviceFacts, profile_for
 from .responders import Responders
 from .runtime import StationRuntime
+
+_LOGGER = logging.getLogger(__name__)
 
 _TEXTS = {
     "en": {
@@ -111,6 +116,11 @@ class _Watched:
     battery_entity: str | None = None
     last_report: datetime | None = None
     last_activity: datetime | None = None
+    # Learned buttons (no bound entity): the key is an IEEE address or a Zigbee2MQTT topic.
+    learned: bool = False
+    # What Zigbee2MQTT last said (learned Zigbee2MQTT buttons).
+    battery: float | None = None
+    available: bool = True
 
 
 @dataclass(slots=True)
@@ -123,11 +133,16 @@ class _Station:
 
 def _battery_sibling(hass: HomeAssistant, entity_id: str) -> str | None:
     """The battery sensor of the entity's device, if it has one."""
-    entities = er.async_get(hass)
-    entry = entities.async_get(entity_id)
+    entry = er.async_get(hass).async_get(entity_id)
     if entry is None or entry.device_id is None:
         return None
-    for sibling in er.async_entries_for_device(entities, entry.device_id):
+    return _device_battery(hass, entry.device_id)
+
+
+def _device_battery(hass: HomeAssistant, device_id: str) -> str | None:
+    """The battery sensor of a device, if it has one."""
+    entities = er.async_get(hass)
+    for sibling in er.async_entries_for_device(entities, device_id):
         if sibling.domain == "sensor" and "battery" in (
             sibling.device_class,
             sibling.original_device_class,
@@ -148,6 +163,19 @@ def _profile_silence(hass: HomeAssistant, role: Role, entity_id: str) -> Device:
         facts = DeviceFacts(device.manufacturer, device.model, device.model_id) if device else None
         interval = profile_for(facts).report_interval
     return Device(entity_id, role, silent_after(role, interval))
+
+
+def _learned(hass: HomeAssistant, button: LearnedButton) -> _Watched | None:
+    """What to watch of a learned button; None for a ZHA device not in the registry."""
+    device = Device(button.key, Role.BUTTON, silent_after(Role.BUTTON))
+    if button.source != SOURCE_ZHA:
+        return _Watched(device, set(), learned=True)
+    found = dr.async_get(hass).async_get_device(identifiers={("zha", button.key)})
+    if found is None:
+        _LOGGER.debug("Learned ZHA button %s has no device: health not watched", button.key)
+        return None
+    entities = {e.entity_id for e in er.async_entries_for_device(er.async_get(hass), found.id)}
+    return _Watched(device, entities, _device_battery(hass, found.id), learned=True)
 
 
 def _number(value: object) -> float | None:
@@ -175,6 +203,7 @@ class HealthMonitor:
         self.hours = OperatingHours.parse(entry.options.get(CONF_OPERATING_HOURS))
         self._stations: dict[str, _Station] = {}
         self._by_entity: dict[str, list[tuple[_Station, _Watched]]] = {}
+        self._by_topic: dict[str, list[tuple[_Station, _Watched]]] = {}
 
     def faults(self, station_id: str) -> dict[str, frozenset[Fault]]:
         """The current faults of a station's devices."""
@@ -205,6 +234,15 @@ class HealthMonitor:
                 station.devices.append(watched)
                 for watched_id in watched.entities:
                     self._by_entity.setdefault(watched_id, []).append((station, watched))
+            for button in b.learned_buttons:
+                if (learned := _learned(self.hass, button)) is None:
+                    continue
+                learned.last_report = learned.last_activity = now
+                station.devices.append(learned)
+                for watched_id in learned.entities:
+                    self._by_entity.setdefault(watched_id, []).append((station, learned))
+                if button.source != SOURCE_ZHA:
+                    self._by_topic.setdefault(button.key, []).append((station, learned))
             self._stations[runtime.station_id] = station
         for station in self._stations.values():
             self._check(station)
@@ -250,7 +288,33 @@ class HealthMonitor:
             # Attribute-only changes count too: a battery level can come as an attribute.
             self._check(station)
 
+    @callback
+    def on_report(self, report: DeviceReport) -> None:
+        """Take a learned Zigbee2MQTT button's battery level or availability."""
+        for station, watched in self._by_topic.get(report.key, ()):
+            watched.last_report = dt_util.utcnow()
+            if report.battery is not None:
+                watched.battery = report.battery
+            if report.available is not None:
+                watched.available = report.available
+            self._check(station)
+
+    def _observe_learned(self, watched: _Watched) -> Observation:
+        battery = watched.battery
+        if watched.battery_entity and (level := self.hass.states.get(watched.battery_entity)):
+            battery = _number(level.state)
+        # ZHA shows a device that is gone by making all its entities unavailable.
+        states = [s for e in watched.entities if (s := self.hass.states.get(e)) is not None]
+        gone = bool(states) and all(s.state == STATE_UNAVAILABLE for s in states)
+        return Observation(
+            available=watched.available and not gone,
+            last_report=watched.last_report,
+            battery=battery,
+        )
+
     def _observe(self, watched: _Watched) -> Observation:
+        if watched.learned:
+            return self._observe_learned(watched)
         state = self.hass.states.get(watched.device.key)
         battery = None
         if watched.battery_entity and (level := self.hass.states.get(watched.battery_entity)):

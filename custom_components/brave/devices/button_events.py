@@ -22,6 +22,7 @@ SOURCE_ZHA: Final = "zha"
 SOURCE_MQTT: Final = "mqtt"
 DEFAULT_BASE_TOPIC: Final = "zigbee2mqtt"
 ACTION_SUFFIX: Final = "/action"
+AVAILABILITY_SUFFIX: Final = "/availability"
 _ATTRIBUTE_UPDATED = "attribute_updated"
 
 # Gestures offered besides the captured one, per stack.
@@ -105,6 +106,55 @@ def z2m_press(topic: str, payload: str | bytes | bytearray) -> ButtonPress | Non
     if not device or not isinstance(action, str) or not action:
         return None
     return ButtonPress(SOURCE_MQTT, device, action)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceReport:
+    """What a Zigbee2MQTT message tells of a device's health (docs/devices.md)."""
+
+    key: str  # the device topic `<base>/<name>`
+    battery: float | None = None
+    available: bool | None = None
+
+
+def _availability(text: str) -> bool | None:
+    state: Any = text.strip()
+    if state.startswith("{"):
+        try:
+            message = json.loads(state)
+        except ValueError:
+            return None
+        state = message.get("state") if isinstance(message, dict) else None
+    if state == "online":
+        return True
+    if state == "offline":
+        return False
+    return None
+
+
+def z2m_report(topic: str, payload: str | bytes | bytearray) -> DeviceReport | None:
+    """The battery level or availability in a Zigbee2MQTT message, or None when it has neither.
+
+    `<base>/<name>` carries JSON, with `battery` in percent; `<base>/<name>/availability`
+    carries `online`/`offline`, or JSON `{"state": "online"}`.
+    """
+    text = payload if isinstance(payload, str) else bytes(payload).decode("utf-8", "replace")
+    if topic.endswith(AVAILABILITY_SUFFIX):
+        available = _availability(text)
+        device = topic.removesuffix(AVAILABILITY_SUFFIX)
+        return DeviceReport(device, available=available) if available is not None else None
+    if topic.endswith(ACTION_SUFFIX):
+        return None
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(message, dict):
+        return None
+    battery = message.get("battery")
+    if isinstance(battery, bool) or not isinstance(battery, int | float):
+        return None
+    return DeviceReport(topic, battery=float(battery))
 
 
 @dataclass(frozen=True, slots=True)

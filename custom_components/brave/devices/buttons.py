@@ -24,11 +24,14 @@ from homeassistant.util import dt as dt_util
 from ..engine.events import PressAction
 from .button_events import (
     ACTION_SUFFIX,
+    AVAILABILITY_SUFFIX,
     SOURCE_MQTT,
     ButtonPress,
+    DeviceReport,
     LearnedButton,
     action_for,
     z2m_press,
+    z2m_report,
     zha_press,
 )
 
@@ -46,12 +49,18 @@ def mqtt_ready(hass: HomeAssistant) -> bool:
 
 
 async def _async_subscribe(
-    hass: HomeAssistant, topics: Iterable[str], on_press: Callable[[ButtonPress], None]
+    hass: HomeAssistant,
+    topics: Iterable[str],
+    on_press: Callable[[ButtonPress], None],
+    on_report: Callable[[DeviceReport], None] | None = None,
 ) -> list[CALLBACK_TYPE]:
     from homeassistant.components import mqtt  # noqa: PLC0415 (only with mqtt set up)
 
     @callback
     def _on_message(msg: ReceiveMessage) -> None:
+        # Retained battery levels and availability are still true: health takes them.
+        if on_report is not None and (report := z2m_report(msg.topic, msg.payload)) is not None:
+            on_report(report)
         # A retained message is an old press replayed by the broker, not a press now.
         if not msg.retain and (press := z2m_press(msg.topic, msg.payload)) is not None:
             on_press(press)
@@ -63,8 +72,12 @@ async def async_listen_learned[T](
     hass: HomeAssistant,
     stations: Iterable[tuple[T, tuple[LearnedButton, ...]]],
     press: Callable[[T, datetime, PressAction], None],
+    on_report: Callable[[DeviceReport], None] | None = None,
 ) -> list[CALLBACK_TYPE]:
-    """Call `press` for each press of a station's learned buttons; returns the unsubscribers."""
+    """Call `press` for each press of a station's learned buttons; returns the unsubscribers.
+
+    `on_report` gets the battery levels and availability of learned Zigbee2MQTT buttons.
+    """
     listening = [(station, buttons) for station, buttons in stations if buttons]
     if not listening:
         return []
@@ -83,9 +96,10 @@ async def async_listen_learned[T](
     unsubs = [hass.bus.async_listen(ZHA_EVENT, _on_zha_event)]
     topics = sorted({b.key for _, buttons in listening for b in buttons if b.source == SOURCE_MQTT})
     if topics and mqtt_ready(hass):
-        wanted = [t for topic in topics for t in (topic, topic + ACTION_SUFFIX)]
+        suffixes = ("", ACTION_SUFFIX) + ((AVAILABILITY_SUFFIX,) if on_report else ())
+        wanted = [topic + suffix for topic in topics for suffix in suffixes]
         unsubs += await _async_subscribe(
-            hass, wanted, lambda found: _dispatch(found, dt_util.utcnow())
+            hass, wanted, lambda found: _dispatch(found, dt_util.utcnow()), on_report
         )
     return unsubs
 
