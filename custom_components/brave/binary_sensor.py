@@ -21,8 +21,13 @@ _UNSAFE = frozenset({Phase.COUNTDOWN, Phase.ALERT, Phase.RESPONDER_ATTENDING})
 async def async_setup_entry(
     hass: HomeAssistant, entry: BraveConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
-    """Add each station's alert sensor."""
-    async_add_entities([DispatchConnectedSensor(entry.runtime_data, "dispatch_connected")])
+    """Add the site's connectivity and health sensors, and each station's sensors."""
+    async_add_entities(
+        [
+            DispatchConnectedSensor(entry.runtime_data, "dispatch_connected"),
+            SiteHealthSensor(entry.runtime_data, "site_device_health"),
+        ]
+    )
     add_station_entities(
         entry,
         async_add_entities,
@@ -77,3 +82,32 @@ class HealthProblemSensor(BraveStationEntity, BinarySensorEntity):
                 for fault in sorted(faults[device])
             ]
         }
+
+
+class SiteHealthSensor(BraveSiteEntity, BinarySensorEntity):
+    """On while any station of the site has a device that needs attention."""
+
+    _attr_device_class = BinarySensorDeviceClass.PROBLEM
+
+    async def async_added_to_hass(self) -> None:
+        """Follow every station (their health changes come with their updates)."""
+        for runtime in self.coordinator.stations.values():
+            self.async_on_remove(runtime.add_listener(self.async_write_ha_state))
+
+    def _needing_attention(self) -> list[str]:
+        health = self.coordinator.health
+        return sorted(
+            runtime.title
+            for station_id, runtime in self.coordinator.stations.items()
+            if health.faults(station_id)
+        )
+
+    @property
+    def is_on(self) -> bool:
+        """Whether any station has a fault."""
+        return bool(self._needing_attention())
+
+    @property
+    def extra_state_attributes(self) -> dict[str, list[str]]:
+        """The stations whose devices need attention."""
+        return {"stations": self._needing_attention()}
