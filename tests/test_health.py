@@ -155,3 +155,37 @@ async def test_battery_attribute_and_unavailable_button(
     assert _problem(hass) == ("on", [f"{BUTTON}: battery_low", f"{BUTTON}: unavailable"])
     assert f"health_{STATION_ID}_{BUTTON}_unavailable" in _issues(hass)
     assert _told(sms)[-1] == f"Room 1: {BUTTON} needs attention (unavailable)."
+
+
+async def test_presence_stuck_on_occupied_and_recovery(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    dispatch_server: RunningServer,
+    sms: list[ServiceCall],
+) -> None:
+    await _start(hass, freezer, dispatch_server, room_sensing=True)
+    hass.states.async_set(PRESENCE, "on", {"distance": 1.2})  # someone comes in: activity
+    await hass.async_block_till_done()
+    assert _problem(hass) == ("off", [])
+
+    # The radar keeps reporting the same state and distance: alive, but no activity.
+    for _ in range(3):
+        await advance(hass, freezer, 4 * 3600)
+        hass.states.async_set(PRESENCE, "on", {"distance": 1.2})
+        await hass.async_block_till_done()
+    assert _problem(hass) == ("off", [])  # exactly 12 hours: not yet
+    assert _told(sms) == []
+
+    await advance(hass, freezer, 2)
+    assert _problem(hass) == ("on", [f"{PRESENCE}: stuck"])
+    assert _issues(hass) == {f"health_{STATION_ID}_{PRESENCE}_stuck"}
+    assert _told(sms) == [f"Room 1: {PRESENCE} needs attention (stuck on occupied)."]
+
+    hass.states.async_set(PRESENCE, "off", {"distance": 1.2})
+    await hass.async_block_till_done()
+    assert _problem(hass) == ("off", [])
+    assert _issues(hass) == set()
+    assert _told(sms) == [
+        f"Room 1: {PRESENCE} needs attention (stuck on occupied).",
+        f"Room 1: {PRESENCE} is back (stuck on occupied cleared).",
+    ]

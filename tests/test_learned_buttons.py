@@ -245,3 +245,78 @@ async def test_reconfigure_keeps_learned_buttons(
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], form)
     assert result["reason"] == "reconfigure_successful"
     assert entry.subentries[STATION_ID].data["sensors"]["learned_buttons"] == learned
+
+
+# -- learning every fixture model, on both stacks ------------------------------------------
+
+ALL_FIXTURES = {path.stem: _fixture(path.stem) for path in sorted(FIXTURES.glob("*.json"))}
+
+
+async def _finish_with_help(
+    hass: HomeAssistant, entry: MockConfigEntry, flow_id: str, gesture: str
+) -> dict[str, Any]:
+    result = await hass.config_entries.subentries.async_configure(flow_id, {"help": [gesture]})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    [subentry] = entry.subentries.values()
+    [learned] = subentry.data["sensors"]["learned_buttons"]
+    return dict(learned)
+
+
+def test_every_fixture_is_learned() -> None:
+    assert len(ALL_FIXTURES) == 10
+
+
+@pytest.mark.parametrize("name", sorted(ALL_FIXTURES))
+async def test_learn_each_fixture_zha(
+    hass: HomeAssistant, site_entry: MockConfigEntry, name: str
+) -> None:
+    case = ALL_FIXTURES[name]["zha"][0]
+    ieee = case["data"]["device_ieee"].lower()
+    await setup_site(hass, site_entry)
+    flow_id = await _learn(hass, site_entry)
+    hass.bus.async_fire("zha_event", case["data"])
+    result = await _after_press(hass, flow_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "button_gestures"
+    assert result["description_placeholders"] == {
+        "source": "zha",
+        "device": ieee,
+        "gesture": case["gesture"],
+    }
+    learned = await _finish_with_help(hass, site_entry, flow_id, case["gesture"])
+    assert learned == {
+        "source": "zha",
+        "ieee": ieee,
+        "help": [case["gesture"]],
+        "answer": [],
+        "start_check_in": [],
+    }
+
+
+@pytest.mark.parametrize("name", sorted(ALL_FIXTURES))
+async def test_learn_each_fixture_z2m(
+    hass: HomeAssistant, site_entry: MockConfigEntry, mqtt: Any, name: str
+) -> None:
+    case = ALL_FIXTURES[name]["z2m"][0]
+    device = case["topic"].removesuffix("/action")
+    await setup_site(hass, site_entry)
+    flow_id = await _learn(hass, site_entry)
+    for _ in range(5):  # the subscriptions are made
+        await asyncio.sleep(0)
+    async_fire_mqtt_message(hass, case["topic"], case["payload"])
+    result = await _after_press(hass, flow_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "button_gestures"
+    assert result["description_placeholders"] == {
+        "source": "mqtt",
+        "device": device,
+        "gesture": case["gesture"],
+    }
+    learned = await _finish_with_help(hass, site_entry, flow_id, case["gesture"])
+    assert learned == {
+        "source": "mqtt",
+        "topic": device,
+        "help": [case["gesture"]],
+        "answer": [],
+        "start_check_in": [],
+    }
