@@ -86,8 +86,12 @@ async def test_signed_update_reaches_the_station(
 
 
 async def test_forged_stale_unknown_and_unreadable_updates_are_refused(
-    hass: HomeAssistant, dispatch_server: RunningServer, hass_client_no_auth: ClientFactory
+    hass: HomeAssistant,
+    dispatch_server: RunningServer,
+    hass_client_no_auth: ClientFactory,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
+    # Time stands still, so "301 s off" is exactly that whenever the second turns.
     alert_id = await _alert(hass, dispatch_server)
     client = await hass_client_no_auth()
     secret = _secret(dispatch_server)
