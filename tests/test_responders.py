@@ -177,11 +177,15 @@ async def test_a_bad_stored_target_does_not_stop_the_others(
     hass.states.async_set(BUTTON, dt_util.utcnow().isoformat())
     await hass.async_block_till_done()
     assert len(phones["sam"]) == 1
-    assert "Ignoring an unreadable first_responders target" in caplog.text
+    assert "Ignoring the unreadable first_responders target on line 2" in caplog.text
+    assert "nonsense" not in caplog.text
 
 
 async def test_unreachable_notify_service_is_logged(
     hass: HomeAssistant, dispatch_server: RunningServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     await _help(hass, dispatch_server)
-    assert "Could not reach responder Sam via notify.mobile_app_sam" in caplog.text
+    assert "via notify.mobile_app_sam" in caplog.text
+    # Neither names nor numbers reach the log.
+    assert "Sam" not in caplog.text
+    assert "+15555550111" not in caplog.text

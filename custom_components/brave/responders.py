@@ -86,13 +86,14 @@ def parse_targets(text: str) -> tuple[Target, ...]:
 def _usable_targets(group: str, text: str) -> tuple[Target, ...]:
     """Like parse_targets, but a bad line never stops the others from being alerted."""
     targets = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             targets.append(parse_target(line))
         except InvalidTargetError:
-            _LOGGER.error("Ignoring an unreadable %s target: %s", group, line.strip())
+            # The line number, not the line: it may hold a name or a phone number.
+            _LOGGER.error("Ignoring the unreadable %s target on line %s", group, number)
     return tuple(targets)
 
 
@@ -222,8 +223,9 @@ class Responders:
         try:
             await self.hass.services.async_call(domain, service, data, blocking=True)
         except HomeAssistantError as err:
+            # The target's id, not its name or number: logs carry no personal details.
             _LOGGER.error(
-                "Could not reach responder %s via %s: %s", target.name, target.service, err
+                "Could not reach responder %s via %s: %s", target.rid, target.service, err
             )
 
     @callback
