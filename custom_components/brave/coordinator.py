@@ -32,7 +32,7 @@ from homeassistant.util import dt as dt_util
 
 from .alerting import Alerting
 from .const import CONF_CALLBACK_URL, DOMAIN, LANGUAGES
-from .devices.buttons import async_listen_learned
+from .devices.buttons import async_listen_learned, is_entity_press
 from .devices.lookup import with_radar
 from .dispatch.client import DispatchClient, DispatchError
 from .dispatch.webhook import SeenEvents
@@ -259,12 +259,9 @@ class BraveCoordinator:
     def _on_button(
         self, runtime: StationRuntime, old: State | None, new: State | None, at: datetime
     ) -> None:
-        # A press is a change between real states: not a restore at start-up, not an entity
-        # going away or coming back.
-        if old is None or new is None or old.state == STATE_UNAVAILABLE or new.state in _GONE:
+        if not is_entity_press(old, new):
             return
-        if new.state == old.state:
-            return
+        assert new is not None
         gesture = runtime.bindings.check_in_gesture
         is_check_in = gesture is not None and gesture in (
             new.state,

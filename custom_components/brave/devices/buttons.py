@@ -17,6 +17,7 @@ from homeassistant.core import (
     Event as HassEvent,
     EventStateChangedData,
     HomeAssistant,
+    State,
     callback,
 )
 from homeassistant.util import dt as dt_util
@@ -41,6 +42,21 @@ if TYPE_CHECKING:
 ZHA_EVENT: Final = "zha_event"
 SOURCE_ENTITY: Final = "entity"
 LEARN_TIMEOUT_S = 30.0  # seconds; tests shorten it
+
+
+def is_entity_press(old: State | None, new: State | None) -> bool:
+    """Whether an entity's change is a press.
+
+    A press is a change between real states: not a restore at start-up, not the entity going
+    away or coming back.
+    """
+    return (
+        old is not None
+        and new is not None
+        and old.state != STATE_UNAVAILABLE
+        and new.state not in (STATE_UNAVAILABLE, STATE_UNKNOWN)
+        and new.state != old.state
+    )
 
 
 def mqtt_ready(hass: HomeAssistant) -> bool:
@@ -135,11 +151,9 @@ async def async_capture_press(hass: HomeAssistant, base_topic: str) -> Capture |
             event.data["old_state"],
             event.data["new_state"],
         )
-        if not entity_id.startswith("event.") or old is None or new is None:
+        if not entity_id.startswith("event.") or not is_entity_press(old, new):
             return
-        gone = (STATE_UNAVAILABLE, STATE_UNKNOWN)
-        if old.state == STATE_UNAVAILABLE or new.state in gone or new.state == old.state:
-            return
+        assert new is not None
         _found(Capture(SOURCE_ENTITY, entity_id, str(new.attributes.get("event_type", ""))))
 
     unsubs = [
