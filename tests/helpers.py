@@ -7,6 +7,7 @@ from datetime import timedelta
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -25,6 +26,19 @@ async def setup_site(hass: HomeAssistant, entry: MockConfigEntry) -> None:
         entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+def move_ahead_to(freezer: FrozenDateTimeFactory, hour: int) -> None:
+    """Move the clock forward to the next `hour`:00 UTC.
+
+    Tests that need a time of day get it without naming a date, and the clock only ever moves
+    forward from the real time (timers Home Assistant has already armed stay consistent).
+    """
+    now = dt_util.utcnow()
+    target = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if target <= now:
+        target += timedelta(days=1)
+    freezer.move_to(target)
 
 
 async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, *seconds: float) -> None:

@@ -11,7 +11,15 @@ from homeassistant.util import dt as dt_util
 from custom_components.brave.const import DOMAIN
 
 from .conftest import ADDRESS, BUTTON, PHONE, RunningServer, site_with_station, station_data
-from .helpers import advance, device_id, entity_id, setup_site, spoken_fixture, station_state
+from .helpers import (
+    advance,
+    device_id,
+    entity_id,
+    move_ahead_to,
+    setup_site,
+    spoken_fixture,
+    station_state,
+)
 
 spoken = spoken_fixture
 
@@ -29,7 +37,7 @@ async def test_missed_check_in_escalates_then_responder_closes_it(
     freezer: FrozenDateTimeFactory,
     spoken: list[ServiceCall],
 ) -> None:
-    freezer.move_to("2026-11-27T12:00:00+00:00")
+    move_ahead_to(freezer, 12)
     await setup_site(hass, site_with_station(dispatch_server, station_data()))
     start = dt_util.utcnow()
     await _start_session(hass)

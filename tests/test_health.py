@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.brave.const import DOMAIN
 
 from .conftest import BUTTON, PRESENCE, STATION_ID, RunningServer, site_with_station, station_data
-from .helpers import advance, entity_id, setup_site
+from .helpers import advance, entity_id, move_ahead_to, setup_site
 
 TECH = "+15555550177"
 OPTIONS = {"health_contacts": f"Tech = notify.sms:{TECH}", "operating_hours": "08:00-20:00"}
@@ -40,7 +40,7 @@ async def _start(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, server: RunningServer, **kw: bool
 ) -> None:
     await hass.config.async_set_time_zone("UTC")
-    freezer.move_to("2026-11-27 18:00:00+00:00")
+    move_ahead_to(freezer, 18)
     hass.states.async_set(BUTTON, "unknown")
     hass.states.async_set(PRESENCE, "off")
     await setup_site(hass, site_with_station(server, station_data(**kw), options=OPTIONS))

@@ -22,7 +22,7 @@ from custom_components.brave.const import DOMAIN
 from custom_components.brave.devices.button_events import DeviceReport, z2m_report
 
 from .conftest import BUTTON, PRESENCE, STATION_ID, RunningServer, site_with_station, station_data
-from .helpers import entity_id, setup_site
+from .helpers import entity_id, move_ahead_to, setup_site
 
 TECH = "+15555550177"
 OPTIONS = {"health_contacts": f"Tech = notify.sms:{TECH}", "operating_hours": "08:00-20:00"}
@@ -70,7 +70,7 @@ async def _start(
     learned: dict[str, Any],
 ) -> None:
     await hass.config.async_set_time_zone("UTC")
-    freezer.move_to("2026-11-27 18:00:00+00:00")
+    move_ahead_to(freezer, 18)
     hass.states.async_set(BUTTON, "unknown")
     hass.states.async_set(PRESENCE, "off")
     data = station_data()

@@ -11,7 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from .conftest import RunningServer, site_with_station, station_data
-from .helpers import advance, entity_id, setup_site, station_state
+from .helpers import advance, entity_id, move_ahead_to, setup_site, station_state
 
 
 async def _restart(
@@ -41,7 +41,7 @@ async def test_restart_mid_countdown_gives_the_occupant_a_real_countdown(
 ) -> None:
     """The countdown ended while nothing ran, so nobody could stop it: it runs again in full,
     then the alert goes out once."""
-    freezer.move_to("2026-11-27T12:00:00+00:00")
+    move_ahead_to(freezer, 12)
     entry = site_with_station(dispatch_server, station_data())
     await setup_site(hass, entry)
     start = dt_util.utcnow()

@@ -15,7 +15,14 @@ from .conftest import (
     site_with_station,
     station_data,
 )
-from .helpers import advance, entity_id, setup_site, spoken_fixture, station_state
+from .helpers import (
+    advance,
+    entity_id,
+    move_ahead_to,
+    setup_site,
+    spoken_fixture,
+    station_state,
+)
 
 spoken = spoken_fixture
 
@@ -36,7 +43,7 @@ async def test_stillness_after_door_closes_escalates(
     freezer: FrozenDateTimeFactory,
     spoken: list[ServiceCall],
 ) -> None:
-    freezer.move_to("2026-11-27T12:00:00+00:00")
+    move_ahead_to(freezer, 12)
     hass.states.async_set(DOOR, "on")
     hass.states.async_set(PRESENCE, "off")
     await setup_site(

@@ -152,6 +152,8 @@ brave_setup() {
     rm -rf "$BRAVE_VENV_HOST"
     # Drop venvs nobody has used for a week, so the cache does not grow without bound (other
     # checkouts on other pins keep theirs).
+    # The folder does not exist yet on a first run.
+    mkdir -p "$(dirname "$BRAVE_VENV_HOST")"
     find "$(dirname "$BRAVE_VENV_HOST")" -maxdepth 2 -name .brave-complete -mtime +7 -printf '%h\n' |
       xargs -r rm -rf
     local started=$SECONDS

@@ -19,7 +19,7 @@ from custom_components.brave.engine.station import Station
 from custom_components.brave.station_config import Bindings
 
 from ..conftest import DOOR, RunningServer, site_with_station, station_data
-from ..helpers import advance, setup_site, spoken_fixture, station_state
+from ..helpers import advance, move_ahead_to, setup_site, spoken_fixture, station_state
 from .fixtures import ALL, Radar, load
 
 spoken = spoken_fixture
@@ -121,7 +121,7 @@ async def test_zy_m100_24g_movement_keeps_stillness_away(
     name: str,
 ) -> None:
     """Only the presence sensor is bound; its `presence_state` sibling is found and read."""
-    freezer.move_to("2026-11-27T12:00:00+00:00")
+    move_ahead_to(freezer, 12)
     radar = load(name)
     register(hass, radar)
     assert radar.movement is not None
