@@ -123,7 +123,11 @@ def station_data(
     release_on_help: bool = True,
 ) -> dict[str, Any]:
     """Subentry data for a station, in the config flow's shape."""
-    sensors: dict[str, Any] = {"buttons": [BUTTON], "check_in_gesture": "long_press"}
+    sensors: dict[str, Any] = {
+        "buttons": [BUTTON],
+        "check_in_gesture": "long_press",
+        "answer_gesture": "double",
+    }
     if room_sensing:
         sensors["presence"] = PRESENCE
     if door:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.util import dt as dt_util
+import pytest
 
 from custom_components.brave.const import DOMAIN
 
@@ -111,8 +112,8 @@ async def test_answering_the_prompt_calls_nobody(
     await advance(hass, freezer, 300)
     assert station_state(hass) == "prompting"
 
-    # Any press of the bound button answers.
-    hass.states.async_set(BUTTON, dt_util.utcnow().isoformat(), {"event_type": "single"})
+    # The button's answer gesture answers.
+    hass.states.async_set(BUTTON, dt_util.utcnow().isoformat(), {"event_type": "double"})
     await hass.async_block_till_done()
     assert station_state(hass) == "check_in"
     assert spoken[-1].data["message"] == "Thanks. Nobody is being called."
@@ -120,3 +121,30 @@ async def test_answering_the_prompt_calls_nobody(
     await advance(hass, freezer, 80)
     assert dispatch_server.store.alerts == {}
     assert station_state(hass) == "check_in"
+
+
+@pytest.mark.parametrize("stage", ["prompting", "countdown"])
+async def test_a_help_press_during_a_prompt_calls_for_help_at_once(
+    hass: HomeAssistant,
+    dispatch_server: RunningServer,
+    freezer: FrozenDateTimeFactory,
+    spoken: list[ServiceCall],
+    stage: str,
+) -> None:
+    """A help gesture never cancels a call for help: it is one."""
+    hass.states.async_set(BUTTON, "unknown")
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await _start_session(hass)
+    await advance(hass, freezer, 300, *((60,) if stage == "countdown" else ()))
+    assert station_state(hass) == stage
+    assert "okay button" in spoken[-1].data["message"]
+
+    hass.states.async_set(BUTTON, dt_util.utcnow().isoformat(), {"event_type": "single"})
+    await hass.async_block_till_done()
+    assert station_state(hass) == "alert"
+    [stored] = dispatch_server.store.alerts.values()
+    assert stored.request["kind"] == "help_request"
+    assert spoken[-1].data["message"] == "Help has been called and is on the way."
+    # The prompt's own alert never follows.
+    await advance(hass, freezer, 60, 20)
+    assert len(dispatch_server.store.alerts) == 1

@@ -36,11 +36,16 @@ async def test_press_calls_for_help_and_more_presses_make_it_urgent(
     await hass.async_block_till_done()
     assert stored.alert["urgency"] == "urgent"
     assert [(e["type"], e["note"]) for e in stored.events] == [("escalated", "2 presses")]
-    # The 3rd and 4th presses soon after add nothing; the 5th re-notifies.
+    # The 3rd and 4th presses soon after add nothing; the 5th re-notifies, though no sooner
+    # than 30 s after the last notice: a storm of presses is not a storm of messages.
     for _ in range(3):
         await advance(hass, freezer, 5)
         _press(hass)
         await hass.async_block_till_done()
+    assert [e["note"] for e in stored.events] == ["2 presses"]
+    await advance(hass, freezer, 14)
+    assert [e["note"] for e in stored.events] == ["2 presses"]
+    await advance(hass, freezer, 1)
     assert [e["note"] for e in stored.events] == ["2 presses", "5 presses"]
     assert len(dispatch_server.store.alerts) == 1
 

@@ -15,14 +15,7 @@ from .conftest import (
     site_with_station,
     station_data,
 )
-from .helpers import (
-    advance,
-    entity_id,
-    move_ahead_to,
-    setup_site,
-    spoken_fixture,
-    station_state,
-)
+from .helpers import advance, entity_id, move_ahead_to, setup_site, spoken_fixture, station_state
 
 spoken = spoken_fixture
 
@@ -92,7 +85,8 @@ async def test_movement_keeps_stillness_away_until_a_long_stay(
     assert station_state(hass) == "occupied"
     await advance(hass, freezer, 3)
     assert station_state(hass) == "prompting"
-    hass.states.async_set(BUTTON, "2026-11-27T12:20:00+00:00", {"event_type": "single"})
+    # The button's answer gesture answers (a help press would call for help).
+    hass.states.async_set(BUTTON, "2026-11-27T12:20:00+00:00", {"event_type": "double"})
     await hass.async_block_till_done()
     assert station_state(hass) == "occupied"
     assert dispatch_server.store.alerts == {}

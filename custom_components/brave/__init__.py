@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from aiohttp.hdrs import METH_POST
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_WEBHOOK_ID, DOMAIN
-from .coordinator import BraveCoordinator
 from .dispatch.client import DispatchClient
 from .dispatch.webhook import handle_webhook
 from .services import async_setup_services
+from .site import BraveSite
+from .types import BraveConfigEntry
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
@@ -27,8 +27,6 @@ PLATFORMS = [
 ]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
-
-type BraveConfigEntry = ConfigEntry[BraveCoordinator]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -46,10 +44,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: BraveConfigEntry) -> boo
     client = DispatchClient(
         async_get_clientsession(hass), entry.data[CONF_URL], entry.data[CONF_API_KEY]
     )
-    coordinator = BraveCoordinator(hass, entry, client)
-    entry.runtime_data = coordinator
-    await coordinator.async_start()
-    entry.async_on_unload(coordinator.async_stop)
+    # The site's own device first: each station's device hangs off it.
+    site_device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, entry.entry_id)},
+        name=entry.title,
+        manufacturer="Brave",
+        model="Dispatch connection",
+        entry_type=dr.DeviceEntryType.SERVICE,
+    )
+    site = BraveSite(hass, entry, client, site_device.id)
+    entry.runtime_data = site
+    await site.async_start()
+    entry.async_on_unload(site.async_stop)
     webhook.async_register(
         hass,
         DOMAIN,

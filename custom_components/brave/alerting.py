@@ -1,7 +1,6 @@
-"""Where alerts leave Home Assistant.
+"""Where alerts leave Home Assistant: the dispatch service, responders, HA's notifications.
 
-They go to the dispatch service (through the outbox) and to the site's own responder groups, in
-the order the occupant's rescue plan gives.
+Who hears what is decided in dispatch/notices.py; here it is carried out.
 """
 
 from __future__ import annotations
@@ -13,42 +12,71 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 
 from .const import CONF_SITE_ID, DOMAIN
-from .dispatch.client import DispatchClient
+from .dispatch.notices import (
+    FALLBACK,
+    OTHERS,
+    TAKER,
+    TOLD,
+    Notice,
+    is_alert_event,
+    notices,
+    uses_dispatch,
+)
 from .dispatch.outbox import Write, WriteKind
-from .dispatch.payloads import AlertEvent, alert_request, event_request, idempotency_key
+from .dispatch.payloads import alert_request, event_request, idempotency_key
 from .dispatch.sender import DispatchSender
 from .dispatch.texts import ResponderMessage, responder_text
-from .engine.config import Location
+from .engine.config import Contact, ContactRole, Location
 from .engine.effects import (
     AlertClosed,
     CannotMonitor,
-    DoorOpened,
     Effect,
     Escalate,
     MonitoringRestored,
-    MorePresses,
-    OccupantOk,
     ResponderAttending,
     SendAlert,
-    Step,
     Trigger,
 )
-from .responders import AnswerHandler, Responders
-from .runtime import StationRuntime
+from .messages import help_called_notification
+from .responders import Responders, Target
+from .station_driver import StationDriver
 
-DISPATCH = "dispatch"
 
-
-def release_details(location: Location | None, contacts: list[str]) -> str:
-    """Where to go and who to call, for responders past the release point."""
+def release_details(
+    location: Location | None, contacts: tuple[Contact, ...] | None, notes: str | None
+) -> str:
+    """Where to go, who to call and the occupant's notes, for people past the release point."""
     if location is None:
         return ""
     place = ", ".join(p for p in (location.label, location.address, location.unit) if p)
     parts = [place]
     if location.access_notes:
         parts.append(f"Access: {location.access_notes}")
-    parts += contacts
+    parts += [f"{c.name} ({c.role.value}) {c.phone}" for c in contacts or ()]
+    if notes:
+        parts.append(notes)
     return ". ".join(parts)
+
+
+def _role(value: object) -> ContactRole:
+    try:
+        return ContactRole(str(value))
+    except ValueError:
+        return ContactRole.OTHER
+
+
+def _stored_details(body: dict[str, Any]) -> str:
+    """The released details of an alert as it was queued for the service."""
+    location = body.get("location")
+    if not isinstance(location, dict):
+        return ""
+    contacts = tuple(
+        Contact(str(c.get("name", "")), str(c.get("phone", "")), _role(c.get("role")))
+        for c in body.get("contacts") or ()
+        if isinstance(c, dict)
+    )
+    place = Location(**{k: location[k] for k in Location.__dataclass_fields__ if k in location})
+    return release_details(place, contacts, (body.get("rescue_plan") or {}).get("notes"))
 
 
 class Alerting:
@@ -58,17 +86,17 @@ class Alerting:
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
-        client: DispatchClient,
+        sender: DispatchSender,
+        responders: Responders,
         language: str,
-        on_answer: AnswerHandler,
     ) -> None:
-        """Set up the outbox sender and the responder groups."""
+        """Send through the site's dispatch sender and responder groups."""
         self.hass = hass
         self.entry = entry
         self.language = language
         self.site_id: str = entry.data[CONF_SITE_ID]
-        self.sender = DispatchSender(hass, entry, client, self._on_dispatch_failure)
-        self.responders = Responders(hass, entry, language, on_answer)
+        self.sender = sender
+        self.responders = responders
 
     def _text(self, message: ResponderMessage, alert_key: str, **values: str) -> str:
         info = self.responders.alerts.get(alert_key)
@@ -81,105 +109,102 @@ class Alerting:
         )
 
     @callback
-    def perform(self, runtime: StationRuntime, effect: Effect) -> None:
-        """Send what the effect means to the dispatch service and the responders."""
-        plan = runtime.engine.config.rescue_plan
-        groups = [g for g in plan.groups if g != DISPATCH]
-        uses_dispatch = DISPATCH in plan.groups
+    def perform(self, driver: StationDriver, effect: Effect) -> None:
+        """Send what the effect means to the dispatch service, the responders and HA."""
+        groups = driver.engine.config.rescue_plan.groups
         match effect:
             case SendAlert():
-                self._alert(runtime, effect, groups, uses_dispatch=uses_dispatch)
-                return
+                self.responders.open_alert(
+                    effect.alert_key, driver.title, test=effect.trigger is Trigger.TEST
+                )
+                self._notify_home(driver, effect)
             case CannotMonitor(sensor=sensor):
-                self._cannot_monitor(runtime, sensor)
-                return
+                persistent_notification.async_create(
+                    self.hass,
+                    f"{driver.title} cannot watch the room: {sensor} is unavailable. "
+                    "Check on the person there and the sensor.",
+                    title="Brave: cannot monitor",
+                    notification_id=f"{DOMAIN}_{driver.station_id}_{sensor}",
+                )
             case MonitoringRestored(sensor=sensor):
                 persistent_notification.async_dismiss(
-                    self.hass, f"{DOMAIN}_{runtime.station_id}_{sensor}"
+                    self.hass, f"{DOMAIN}_{driver.station_id}_{sensor}"
                 )
-                return
-            case Escalate(step=Step.REMINDER):
-                self._tell(groups, effect.alert_key, ResponderMessage.REMINDER)
-            case Escalate(step=Step.FALLBACK):
-                self._tell(["fallback"], effect.alert_key, ResponderMessage.FALLBACK)
-            case Escalate(step=Step.FINAL):
-                self._tell([*groups, "fallback"], effect.alert_key, ResponderMessage.FINAL)
-            case MorePresses():
-                self._tell(groups, effect.alert_key, ResponderMessage.URGENT)
-            case ResponderAttending(responder=responder):
-                self._attending(effect.alert_key, responder)
-            case AlertClosed(outcome=outcome):
-                told = self.responders.told(effect.alert_key)
-                text = self._text(ResponderMessage.CLOSED, effect.alert_key, outcome=outcome.value)
-                self.responders.send(told, text)
-                self.responders.close_alert(effect.alert_key)
-        if uses_dispatch and isinstance(
-            effect, (Escalate, MorePresses, OccupantOk, DoorOpened, AlertClosed)
-        ):
-            self._dispatch_event(effect)
+            case AlertClosed():
+                persistent_notification.async_dismiss(
+                    self.hass, f"{DOMAIN}_{effect.alert_key}_help"
+                )
+        for notice in notices(effect, groups):
+            self._tell(driver, effect, notice)
+        if isinstance(effect, AlertClosed):
+            self.responders.close_alert(effect.alert_key)
+        if uses_dispatch(groups):
+            if isinstance(effect, SendAlert):
+                body = alert_request(
+                    self.site_id, driver.station_id, driver.title, self.language, effect
+                )
+                self._enqueue(effect.alert_key, WriteKind.ALERT, "alert", body, effect)
+            elif is_alert_event(effect):
+                step, body = event_request(effect)
+                self._enqueue(effect.alert_key, WriteKind.EVENT, step, body, effect)
 
     @callback
-    def _alert(
-        self,
-        runtime: StationRuntime,
-        effect: SendAlert,
-        groups: list[str],
-        *,
-        uses_dispatch: bool,
-    ) -> None:
-        body = alert_request(self.site_id, runtime.station_id, runtime.title, self.language, effect)
-        self.responders.open_alert(
-            effect.alert_key, runtime.title, test=effect.trigger is Trigger.TEST
+    def _notify_home(self, driver: StationDriver, effect: SendAlert) -> None:
+        """Home Assistant itself shows that help was called, until the alert closes."""
+        title, message = help_called_notification(
+            self.language, driver.title, effect.trigger.value, test=effect.trigger is Trigger.TEST
         )
-        contacts = [f"{c.name} ({c.role.value}) {c.phone}" for c in effect.contacts or ()]
-        text = self._text(ResponderMessage.ALERT, effect.alert_key, kind=effect.trigger.value)
-        self.responders.send(
-            self.responders.targets(groups),
-            text,
-            alert_key=effect.alert_key,
-            details=release_details(effect.location, contacts),
-            actions=True,
-        )
-        if uses_dispatch:
-            self._enqueue(effect.alert_key, WriteKind.ALERT, "alert", body, effect)
-
-    @callback
-    def _tell(self, groups: list[str], alert_key: str, message: ResponderMessage) -> None:
-        targets = self.responders.targets(groups)
-        self.responders.send(
-            targets, self._text(message, alert_key), alert_key=alert_key, actions=True
-        )
-
-    @callback
-    def _attending(self, alert_key: str, responder: str) -> None:
-        told = self.responders.told(alert_key)
-        others = [t for t in told if t.name != responder]
-        self.responders.send(
-            others, self._text(ResponderMessage.ATTENDING, alert_key, responder=responder)
-        )
-        mine = [t for t in told if t.name == responder]
-        self.responders.send(
-            mine, self._text(ResponderMessage.SURVEY, alert_key), alert_key=alert_key
-        )
-
-    @callback
-    def _cannot_monitor(self, runtime: StationRuntime, sensor: str) -> None:
         persistent_notification.async_create(
             self.hass,
-            f"{runtime.title} cannot watch the room: {sensor} is unavailable. "
-            "Check on the person there and the sensor.",
-            title="Brave: cannot monitor",
-            notification_id=f"{DOMAIN}_{runtime.station_id}_{sensor}",
+            message,
+            title=title,
+            notification_id=f"{DOMAIN}_{effect.alert_key}_help",
         )
-        text = responder_text(
-            self.language, ResponderMessage.CANNOT_MONITOR, label=runtime.title, sensor=sensor
-        )
-        self.responders.send(self.responders.targets(["health_contacts"]), text)
 
     @callback
-    def _dispatch_event(self, effect: AlertEvent) -> None:
-        step, body = event_request(effect)
-        self._enqueue(effect.alert_key, WriteKind.EVENT, step, body, effect)
+    def _audience(self, audience: str, alert_key: str, responder: str | None) -> list[Target]:
+        told = self.responders.told(alert_key)
+        if audience == TOLD:
+            return told
+        if audience == OTHERS:
+            return [t for t in told if t.name != responder]
+        if audience == TAKER:
+            return [t for t in told if t.name == responder]
+        return self.responders.targets([audience])
+
+    @callback
+    def _tell(self, driver: StationDriver, effect: Effect, notice: Notice) -> None:
+        alert_key: str | None = getattr(effect, "alert_key", None)
+        responder: str | None = getattr(effect, "responder", None)
+        targets: list[Target] = []
+        for audience in notice.audiences:
+            targets += [
+                t for t in self._audience(audience, alert_key or "", responder) if t not in targets
+            ]
+        values: dict[str, str] = {}
+        if isinstance(effect, SendAlert):
+            values["kind"] = effect.trigger.value
+        if isinstance(effect, ResponderAttending):
+            values["responder"] = effect.responder
+        if isinstance(effect, AlertClosed):
+            values["outcome"] = effect.outcome.value
+        if isinstance(effect, CannotMonitor):
+            text = responder_text(
+                self.language, notice.message, label=driver.title, sensor=effect.sensor
+            )
+        else:
+            assert alert_key is not None
+            text = self._text(notice.message, alert_key, **values)
+        details = ""
+        if notice.details and isinstance(effect, (SendAlert, Escalate)):
+            details = release_details(effect.location, effect.contacts, effect.notes)
+        self.responders.send(
+            targets,
+            text,
+            alert_key=alert_key,
+            details=details,
+            actions=notice.actions,
+        )
 
     @callback
     def _enqueue(
@@ -191,31 +216,21 @@ class Alerting:
     @callback
     def dispatch_failed(self, alert_key: str) -> None:
         """The service says it could not send anyone: the fallback group is told now."""
-        self._tell(["fallback"], alert_key, ResponderMessage.FALLBACK)
+        self.responders.send(
+            self.responders.targets([FALLBACK]),
+            self._text(ResponderMessage.FALLBACK, alert_key),
+            alert_key=alert_key,
+            actions=True,
+        )
 
     @callback
-    def _on_dispatch_failure(self, write: Write, reason: str) -> None:
-        """Tell the fallback group directly when the service cannot take an alert.
-
-        They get what the service would have received.
-        """
-        if write.kind is not WriteKind.ALERT:
-            return
-        location = write.body.get("location")
-        details = ""
-        if location is not None:
-            details = release_details(
-                Location(**location),
-                [
-                    f"{c['name']} ({c['role']}) {c['phone']}"
-                    for c in write.body.get("contacts") or []
-                ],
-            )
+    def on_dispatch_failure(self, write: Write, reason: str) -> None:
+        """The service has not taken an alert: the fallback group hears what it would have."""
         text = self._text(ResponderMessage.DISPATCH_DOWN, write.alert_key, kind=write.body["kind"])
         self.responders.send(
-            self.responders.targets(["fallback"]),
+            self.responders.targets([FALLBACK]),
             text,
             alert_key=write.alert_key,
-            details=details,
+            details=_stored_details(write.body),
             actions=True,
         )

@@ -1,16 +1,22 @@
-"""The station's alert binary sensor."""
+"""The station's alert and device-health sensors; the site's connection and device health."""
 
 from __future__ import annotations
 
-from homeassistant.components.binary_sensor import BinarySensorEntity
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.binary_sensor import BinarySensorEntity, BinarySensorEntityDescription
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import BraveConfigEntry
 from .engine.station import Phase
 from .entity import BraveSiteEntity, BraveStationEntity, add_station_entities
+from .site import BraveSite
+from .station_driver import StationDriver
+from .types import BraveConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -18,96 +24,120 @@ PARALLEL_UPDATES = 0
 _UNSAFE = frozenset({Phase.COUNTDOWN, Phase.ALERT, Phase.RESPONDER_ATTENDING})
 
 
+@dataclass(frozen=True, kw_only=True)
+class StationBinaryDescription(BinarySensorEntityDescription):
+    """A station binary sensor, how it is read, and what it shows besides."""
+
+    is_on_fn: Callable[[BraveSite, StationDriver], bool]
+    attributes_fn: Callable[[BraveSite, StationDriver], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteBinaryDescription(BinarySensorEntityDescription):
+    """A site binary sensor, how it is read, and what it shows besides."""
+
+    is_on_fn: Callable[[BraveSite], bool | None]
+    attributes_fn: Callable[[BraveSite], dict[str, Any]] | None = None
+
+
+def _faults(site: BraveSite, driver: StationDriver) -> dict[str, list[str]]:
+    """Each fault as `<device>: <fault>`."""
+    faults = site.health.faults(driver.station_id)
+    return {
+        "faults": [
+            f"{device}: {fault}" for device in sorted(faults) for fault in sorted(faults[device])
+        ]
+    }
+
+
+STATION_BINARY_SENSORS = (
+    # On (unsafe) while help is being called or is on the way.
+    StationBinaryDescription(
+        key="alert",
+        translation_key="alert",
+        device_class=BinarySensorDeviceClass.SAFETY,
+        is_on_fn=lambda site, driver: driver.engine.phase in _UNSAFE,
+    ),
+    # On while a bound device needs attention (docs/devices.md, "Device health").
+    StationBinaryDescription(
+        key="device_health",
+        translation_key="device_health",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        is_on_fn=lambda site, driver: bool(site.health.faults(driver.station_id)),
+        attributes_fn=_faults,
+    ),
+)
+
+SITE_BINARY_SENSORS = (
+    # Whether the dispatch service answers (unknown until the first attempt).
+    SiteBinaryDescription(
+        key="dispatch_connected",
+        translation_key="dispatch_connected",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        is_on_fn=lambda site: site.sender.connected,
+    ),
+    # On while any station of the site has a device that needs attention.
+    SiteBinaryDescription(
+        key="site_device_health",
+        translation_key="site_device_health",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        is_on_fn=lambda site: bool(site.health.stations_with_faults),
+        attributes_fn=lambda site: {
+            "stations": sorted(
+                site.drivers[sid].title
+                for sid in site.health.stations_with_faults
+                if sid in site.drivers
+            )
+        },
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant, entry: BraveConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add the site's connectivity and health sensors, and each station's sensors."""
-    async_add_entities(
-        [
-            DispatchConnectedSensor(entry.runtime_data, "dispatch_connected"),
-            SiteHealthSensor(entry.runtime_data, "site_device_health"),
-        ]
-    )
+    site = entry.runtime_data
+    async_add_entities(SiteBinarySensor(site, d) for d in SITE_BINARY_SENSORS)
     add_station_entities(
         entry,
         async_add_entities,
-        lambda c, runtime: [
-            AlertBinarySensor(c, runtime, "alert"),
-            HealthProblemSensor(c, runtime, "device_health"),
-        ],
+        lambda site, driver: [StationBinarySensor(site, driver, d) for d in STATION_BINARY_SENSORS],
     )
 
 
-class AlertBinarySensor(BraveStationEntity, BinarySensorEntity):
-    """On (unsafe) while help is being called or is on the way."""
+class StationBinarySensor(BraveStationEntity, BinarySensorEntity):
+    """A binary sensor of one station."""
 
-    _attr_device_class = BinarySensorDeviceClass.SAFETY
+    entity_description: StationBinaryDescription
 
     @property
     def is_on(self) -> bool:
-        """Whether an alert is counting down or open."""
-        return self.runtime.engine.phase in _UNSAFE
+        """The station's value."""
+        return self.entity_description.is_on_fn(self.site, self.driver)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """What the sensor shows besides."""
+        if (attributes := self.entity_description.attributes_fn) is None:
+            return None
+        return attributes(self.site, self.driver)
 
 
-class DispatchConnectedSensor(BraveSiteEntity, BinarySensorEntity):
-    """Whether the dispatch service answers (unknown until the first attempt)."""
+class SiteBinarySensor(BraveSiteEntity, BinarySensorEntity):
+    """A binary sensor of the site."""
 
-    _attr_device_class = BinarySensorDeviceClass.CONNECTIVITY
+    entity_description: SiteBinaryDescription
 
     @property
     def is_on(self) -> bool | None:
-        """The last thing the service showed: answering, or not."""
-        return self.sender.connected
-
-
-class HealthProblemSensor(BraveStationEntity, BinarySensorEntity):
-    """On while a bound device needs attention (docs/devices.md, "Device health")."""
-
-    _attr_device_class = BinarySensorDeviceClass.PROBLEM
-    _attr_entity_category = EntityCategory.DIAGNOSTIC
+        """The site's value."""
+        return self.entity_description.is_on_fn(self.site)
 
     @property
-    def is_on(self) -> bool:
-        """Whether any bound device has a fault."""
-        return bool(self.coordinator.health.faults(self.runtime.station_id))
-
-    @property
-    def extra_state_attributes(self) -> dict[str, list[str]]:
-        """Each fault as `<entity>: <fault>`."""
-        faults = self.coordinator.health.faults(self.runtime.station_id)
-        return {
-            "faults": [
-                f"{device}: {fault}"
-                for device in sorted(faults)
-                for fault in sorted(faults[device])
-            ]
-        }
-
-
-class SiteHealthSensor(BraveSiteEntity, BinarySensorEntity):
-    """On while any station of the site has a device that needs attention."""
-
-    _attr_device_class = BinarySensorDeviceClass.PROBLEM
-
-    async def async_added_to_hass(self) -> None:
-        """Follow every station (their health changes come with their updates)."""
-        for runtime in self.coordinator.stations.values():
-            self.async_on_remove(runtime.add_listener(self.async_write_ha_state))
-
-    def _needing_attention(self) -> list[str]:
-        health = self.coordinator.health
-        return sorted(
-            runtime.title
-            for station_id, runtime in self.coordinator.stations.items()
-            if health.faults(station_id)
-        )
-
-    @property
-    def is_on(self) -> bool:
-        """Whether any station has a fault."""
-        return bool(self._needing_attention())
-
-    @property
-    def extra_state_attributes(self) -> dict[str, list[str]]:
-        """The stations whose devices need attention."""
-        return {"stations": self._needing_attention()}
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """What the sensor shows besides."""
+        if (attributes := self.entity_description.attributes_fn) is None:
+            return None
+        return attributes(self.site)

@@ -9,13 +9,10 @@ from datetime import datetime
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.util import dt as dt_util
 
-from . import BraveConfigEntry
-from .coordinator import BraveCoordinator
 from .engine.events import EndCheckIn, Event, ImOk, SendTest, StartCheckIn
 from .entity import BraveStationEntity, add_station_entities
-from .runtime import StationRuntime
+from .types import BraveConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -44,7 +41,7 @@ async def async_setup_entry(
     add_station_entities(
         entry,
         async_add_entities,
-        lambda c, runtime: [StationButton(c, runtime, d) for d in BUTTONS],
+        lambda site, driver: [StationButton(site, driver, d) for d in BUTTONS],
     )
 
 
@@ -53,16 +50,6 @@ class StationButton(BraveStationEntity, ButtonEntity):
 
     entity_description: StationButtonDescription
 
-    def __init__(
-        self,
-        coordinator: BraveCoordinator,
-        runtime: StationRuntime,
-        description: StationButtonDescription,
-    ) -> None:
-        """Bind the description."""
-        super().__init__(coordinator, runtime, description.key)
-        self.entity_description = description
-
     async def async_press(self) -> None:
         """Give the station the input."""
-        self.coordinator.feed(self.runtime, self.entity_description.event(dt_util.utcnow()))
+        self.driver.feed_now(self.entity_description.event)

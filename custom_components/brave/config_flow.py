@@ -37,6 +37,7 @@ import probatio
 from .const import (
     CONF_ACCESS_NOTES,
     CONF_ADDRESS,
+    CONF_ANSWER_GESTURE,
     CONF_BASE_TOPIC,
     CONF_BUTTONS,
     CONF_CALL_EMERGENCY,
@@ -137,6 +138,7 @@ STATION_SCHEMA = probatio.Schema(
                         EntitySelectorConfig(multiple=True)
                     ),
                     probatio.Optional(CONF_CHECK_IN_GESTURE): TextSelector(),
+                    probatio.Optional(CONF_ANSWER_GESTURE): TextSelector(),
                 }
             )
         ),

@@ -8,7 +8,6 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 
-from . import BraveConfigEntry
 from .const import (
     CONF_ACCESS_NOTES,
     CONF_ADDRESS,
@@ -22,6 +21,7 @@ from .const import (
 )
 from .engine.state import dump_state
 from .responders import GROUPS
+from .types import BraveConfigEntry
 
 # Secrets, and everything that says who or where someone is.
 TO_REDACT = {
@@ -46,21 +46,21 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: BraveConfigEntry
 ) -> dict[str, Any]:
     """The site's configuration, stations' states and the dispatch queue, redacted."""
-    coordinator = entry.runtime_data
-    sender = coordinator.alerting.sender
+    site = entry.runtime_data
+    sender = site.sender
     return {
         "entry": async_redact_data(
             {"data": dict(entry.data), "options": dict(entry.options)}, TO_REDACT
         ),
         "stations": {
-            runtime.station_id: {
+            driver.station_id: {
                 "config": async_redact_data(dict(entry.subentries[sid].data), TO_REDACT),
-                "phase": runtime.engine.phase.value,
-                "next_deadline": runtime.engine.next_deadline,
-                "settings": runtime.settings,
-                "state": dump_state(runtime.engine.state),
+                "phase": driver.engine.phase.value,
+                "next_deadline": driver.engine.next_deadline,
+                "settings": driver.settings.as_dict(),
+                "state": dump_state(driver.engine.state),
             }
-            for sid, runtime in coordinator.stations.items()
+            for sid, driver in site.drivers.items()
         },
         "dispatch": {
             "connected": sender.connected,

@@ -1,79 +1,89 @@
-"""Base class of every station entity: one device per station, pushed updates."""
+"""Base classes of Brave's entities: a device per station under the site's device."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import BraveConfigEntry
 from .const import DOMAIN
-from .coordinator import BraveCoordinator
-from .runtime import StationRuntime
+from .site import BraveSite
+from .station_driver import StationDriver
+from .types import BraveConfigEntry
 
 
 def add_station_entities(
     entry: BraveConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    make: Callable[[BraveCoordinator, StationRuntime], Iterable[Entity]],
+    make: Callable[[BraveSite, StationDriver], Iterable[Entity]],
 ) -> None:
     """Add the entities make() builds for each station, under the station's subentry."""
-    coordinator = entry.runtime_data
-    for runtime in coordinator.stations.values():
-        async_add_entities(list(make(coordinator, runtime)), config_subentry_id=runtime.station_id)
+    site = entry.runtime_data
+    for driver in site.drivers.values():
+        async_add_entities(list(make(site, driver)), config_subentry_id=driver.station_id)
 
 
-class BraveStationEntity(Entity):
-    """An entity of one station."""
+class _PushedEntity(Entity):
+    """An entity told of changes, that writes its state only when it changed."""
 
     _attr_has_entity_name = True
     _attr_should_poll = False
+    _written: tuple[Any, Any] | None = None
 
-    def __init__(self, coordinator: BraveCoordinator, runtime: StationRuntime, key: str) -> None:
-        """Attach to a station's device."""
-        self.coordinator = coordinator
-        self.runtime = runtime
-        self._attr_translation_key = key
-        self._attr_unique_id = f"{runtime.station_id}_{key}"
+    @callback
+    def _maybe_write(self) -> None:
+        seen = (self.state, self.extra_state_attributes)
+        if seen != self._written:
+            self._written = seen
+            self.async_write_ha_state()
+
+
+class BraveStationEntity(_PushedEntity):
+    """An entity of one station."""
+
+    def __init__(
+        self, site: BraveSite, driver: StationDriver, description: EntityDescription
+    ) -> None:
+        """Attach to a station's device, which hangs off the site's device."""
+        self.site = site
+        self.driver = driver
+        self.entity_description = description
+        self._attr_unique_id = f"{driver.station_id}_{description.key}"
         self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, runtime.station_id)},
-            name=runtime.title,
+            identifiers={(DOMAIN, driver.station_id)},
+            name=driver.title,
             manufacturer="Brave",
             model="Station",
+            via_device_id=site.device_id,
+            suggested_area=driver.area,
         )
 
     async def async_added_to_hass(self) -> None:
         """Follow the station's changes."""
-        self.async_on_remove(self.runtime.add_listener(self._station_changed))
-
-    @callback
-    def _station_changed(self) -> None:
-        self.async_write_ha_state()
+        self.async_on_remove(self.driver.add_listener(self._maybe_write))
 
 
-class BraveSiteEntity(Entity):
-    """An entity of the site itself: its connection to the dispatch service."""
+class BraveSiteEntity(_PushedEntity):
+    """An entity of the site itself: its dispatch connection and device health."""
 
-    _attr_has_entity_name = True
-    _attr_should_poll = False
-
-    def __init__(self, coordinator: BraveCoordinator, key: str) -> None:
+    def __init__(self, site: BraveSite, description: EntityDescription) -> None:
         """Attach to the site's device."""
-        self.coordinator = coordinator
-        self.sender = coordinator.alerting.sender
-        self._attr_translation_key = key
-        self._attr_unique_id = f"{coordinator.entry.entry_id}_{key}"
+        self.site = site
+        self.entity_description = description
+        self._attr_unique_id = f"{site.entry.entry_id}_{description.key}"
         self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, coordinator.entry.entry_id)},
-            name=coordinator.entry.title,
+            identifiers={(DOMAIN, site.entry.entry_id)},
+            name=site.entry.title,
             manufacturer="Brave",
             model="Dispatch connection",
             entry_type=DeviceEntryType.SERVICE,
         )
 
     async def async_added_to_hass(self) -> None:
-        """Follow the outbox."""
-        self.async_on_remove(self.sender.add_listener(self.async_write_ha_state))
+        """Follow the outbox and the site's device health."""
+        self.async_on_remove(self.site.sender.add_listener(self._maybe_write))
+        self.async_on_remove(self.site.health.add_listener(self._maybe_write))

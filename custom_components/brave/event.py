@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.event import EventEntity
+from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import BraveConfigEntry
 from .entity import BraveStationEntity, add_station_entities
-from .lifecycle import LIFECYCLE_EVENTS
+from .lifecycle import EVENT_TYPES
+from .types import BraveConfigEntry
+
+# The unique id keeps its first name ("lifecycle") so existing entities stay the same.
+STEPS = EventEntityDescription(
+    key="lifecycle", translation_key="lifecycle", event_types=EVENT_TYPES
+)
 
 PARALLEL_UPDATES = 0
 
@@ -20,20 +25,18 @@ async def async_setup_entry(
 ) -> None:
     """Add each station's event entity."""
     add_station_entities(
-        entry, async_add_entities, lambda c, runtime: [LifecycleEvent(c, runtime, "lifecycle")]
+        entry, async_add_entities, lambda site, driver: [StationEvent(site, driver, STEPS)]
     )
 
 
-class LifecycleEvent(BraveStationEntity, EventEntity):
+class StationEvent(BraveStationEntity, EventEntity):
     """Fires once per step of the station's escalations, for automations and the logbook."""
 
-    _attr_event_types = LIFECYCLE_EVENTS
-
     async def async_added_to_hass(self) -> None:
-        """Follow the station's lifecycle events."""
-        self.async_on_remove(self.runtime.add_event_listener(self._lifecycle_event))
+        """Follow the station's events."""
+        self.async_on_remove(self.driver.add_event_listener(self._station_event))
 
     @callback
-    def _lifecycle_event(self, name: str, attributes: dict[str, Any]) -> None:
+    def _station_event(self, name: str, attributes: dict[str, Any]) -> None:
         self._trigger_event(name, attributes)
         self.async_write_ha_state()

@@ -8,6 +8,7 @@ ZHA device's entities, or through Zigbee2MQTT's messages (`on_report`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -50,7 +51,7 @@ from .devices.health import (
 )
 from .devices.radar import DeviceFacts, profile_for
 from .responders import Responders
-from .runtime import StationRuntime
+from .station_driver import StationDriver
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -102,9 +103,12 @@ def health_text(language: str, notice: Notice, station: str) -> str:
     return _TEXTS[lang][notice.kind].format(station=station, device=notice.device, fault=fault)
 
 
+_HEALTH_PREFIX = "health_"
+
+
 def issue_id(station_id: str, device: str, fault: Fault) -> str:
     """The repair issue of one fault of one device."""
-    return f"health_{station_id}_{device}_{fault}"
+    return f"{_HEALTH_PREFIX}{station_id}_{device}_{fault}"
 
 
 @dataclass(slots=True)
@@ -125,7 +129,7 @@ class _Watched:
 
 @dataclass(slots=True)
 class _Station:
-    runtime: StationRuntime
+    runtime: StationDriver
     devices: list[_Watched]
     health: StationHealth = field(default_factory=StationHealth)
     unsub: CALLBACK_TYPE | None = None
@@ -204,6 +208,11 @@ class HealthMonitor:
         self._stations: dict[str, _Station] = {}
         self._by_entity: dict[str, list[tuple[_Station, _Watched]]] = {}
         self._by_topic: dict[str, list[tuple[_Station, _Watched]]] = {}
+        # A radar's entities (presence, movement), each pointing at the radar's presence
+        # device: any change in presence, movement or distance shows the radar is alive.
+        self._activity: dict[str, list[_Watched]] = {}
+        self.stations_with_faults: set[str] = set()
+        self._listeners: list[Callable[[], None]] = []
 
     def faults(self, station_id: str) -> dict[str, frozenset[Fault]]:
         """The current faults of a station's devices."""
@@ -211,7 +220,13 @@ class HealthMonitor:
         return dict(station.health.faults) if station else {}
 
     @callback
-    def async_start(self, runtimes: list[StationRuntime]) -> list[CALLBACK_TYPE]:
+    def add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call listener when the set of stations with faults changes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @callback
+    def async_start(self, runtimes: list[StationDriver]) -> list[CALLBACK_TYPE]:
         """Start watching; returns the listeners to remove at stop."""
         now = dt_util.utcnow()
         for runtime in runtimes:
@@ -243,9 +258,16 @@ class HealthMonitor:
                     self._by_entity.setdefault(watched_id, []).append((station, learned))
                 if button.source != SOURCE_ZHA:
                     self._by_topic.setdefault(button.key, []).append((station, learned))
+            presence = next((w for w in station.devices if w.device.role is Role.PRESENCE), None)
+            if presence is not None:
+                for entity_id in (b.presence, b.motion):
+                    if entity_id:
+                        self._activity.setdefault(entity_id, []).append(presence)
             self._stations[runtime.station_id] = station
+        self._restore_told()
         for station in self._stations.values():
             self._check(station)
+        self._reconcile_repairs()
         return [
             self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._on_changed, self._ours),
             self.hass.bus.async_listen(EVENT_STATE_REPORTED, self._on_reported, self._ours),
@@ -272,21 +294,26 @@ class HealthMonitor:
 
     @callback
     def _on_changed(self, event: Event[EventStateChangedData]) -> None:
+        entity_id = event.data["entity_id"]
         old, new = event.data["old_state"], event.data["new_state"]
-        for station, watched in self._by_entity.get(event.data["entity_id"], ()):
+        changed = old is None or new is None or old.state != new.state
+        battery = moved = False
+        if old is not None and new is not None and not changed:
+            moved = old.attributes.get("distance") != new.attributes.get("distance")
+            battery = any(
+                old.attributes.get(key) != new.attributes.get(key)
+                for key in (ATTR_BATTERY_LEVEL, "battery")
+            )
+        if changed or moved:
+            for presence in self._activity.get(entity_id, ()):
+                presence.last_activity = event.time_fired
+        for station, watched in self._by_entity.get(entity_id, ()):
             watched.last_report = event.time_fired
-            if (
-                old is None
-                or new is None
-                or old.state != new.state
-                or (
-                    watched.device.role is Role.PRESENCE
-                    and old.attributes.get("distance") != new.attributes.get("distance")
-                )
-            ):
-                watched.last_activity = event.time_fired
-            # Attribute-only changes count too: a battery level can come as an attribute.
-            self._check(station)
+            # Silence and a stuck radar are found by the station's timer, which reads the
+            # latest report when it fires: a report alone needs no check. A change, a battery
+            # level (it can come as an attribute) or a fault that may clear does.
+            if changed or battery or station.health.faults.get(watched.device.key):
+                self._check(station)
 
     @callback
     def on_report(self, report: DeviceReport) -> None:
@@ -346,6 +373,11 @@ class HealthMonitor:
         self._report(station, notices)
         if station.health.faults != before:
             station.runtime.changed()
+            had = station.runtime.station_id in self.stations_with_faults
+            if had != bool(station.health.faults):
+                self.stations_with_faults ^= {station.runtime.station_id}
+                for listener in list(self._listeners):
+                    listener()
         checks.append(station.health.next_reminder(self.hours))
         if station.unsub:
             station.unsub()
@@ -360,6 +392,49 @@ class HealthMonitor:
     def _on_timer(self, station: _Station, _now: datetime) -> None:
         station.unsub = None
         self._check(station)
+
+    @callback
+    def _restore_told(self) -> None:
+        """Faults told before a restart whose repair is still open are not told again as new."""
+        registry = ir.async_get(self.hass)
+        for (domain, issue), entry in registry.issues.items():
+            if domain != DOMAIN or not issue.startswith(_HEALTH_PREFIX):
+                continue
+            station_id, _, rest = issue.removeprefix(_HEALTH_PREFIX).partition("_")
+            if (station := self._stations.get(station_id)) is None:
+                continue
+            watched = {w.device.key for w in station.devices}
+            for fault in Fault:
+                device = rest.removesuffix(f"_{fault.value}")
+                if device != rest and device in watched:
+                    station.health.told[(device, fault)] = entry.created
+                    break
+
+    @callback
+    def _reconcile_repairs(self) -> None:
+        """Repairs mirror the current faults.
+
+        Those of faults that cleared while Brave was stopped, of devices no longer bound, or of
+        stations removed, go.
+        """
+        registry = ir.async_get(self.hass)
+        current = {
+            issue_id(sid, key, fault)
+            for sid, station in self._stations.items()
+            for key, faults in station.health.faults.items()
+            for fault in faults
+        }
+        known = {
+            subentry_id
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+            for subentry_id in entry.subentries
+        }
+        for domain, issue in list(registry.issues):
+            if domain != DOMAIN or not issue.startswith(_HEALTH_PREFIX) or issue in current:
+                continue
+            station_id = issue.removeprefix(_HEALTH_PREFIX).split("_", 1)[0]
+            if station_id in self._stations or station_id not in known:
+                ir.async_delete_issue(self.hass, DOMAIN, issue)
 
     @callback
     def _report(self, station: _Station, notices: list[Notice]) -> None:

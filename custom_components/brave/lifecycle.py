@@ -37,7 +37,7 @@ _NAMES: dict[type[Effect], str] = {
 # Status updates from the dispatch service that have no engine effect of their own.
 DISPATCH_STATUS_EVENTS = ["en_route", "on_scene", "dispatch_cancelled", "dispatch_failed"]
 
-LIFECYCLE_EVENTS = [
+EVENT_TYPES = [
     *_NAMES.values(),
     "reminder",
     "fallback",
@@ -46,7 +46,7 @@ LIFECYCLE_EVENTS = [
 ]
 
 
-def lifecycle_name(effect: Effect) -> str:
+def event_name(effect: Effect) -> str:
     """The event type for an effect."""
     if isinstance(effect, Escalate):
         return effect.step.value

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .dispatch.texts import kind_word
+
 
 class RoomMessage(StrEnum):
     """Things a station says in the room."""
 
     PROMPT = "prompt"
     COUNTDOWN = "countdown"
+    # On a station whose button calls for help, the button does not answer: say how to.
+    PROMPT_HELP_MODE = "prompt_help_mode"
+    COUNTDOWN_HELP_MODE = "countdown_help_mode"
     ANSWERED = "answered"
     HELP_CALLED = "help_called"
     RESPONDER_COMING = "responder_coming"
@@ -20,6 +25,14 @@ _TEXTS: dict[str, dict[RoomMessage, str]] = {
         RoomMessage.PROMPT: "Checking in. Are you okay? Press your button to let us know.",
         RoomMessage.COUNTDOWN: (
             "No answer yet. Help will be called in {seconds} seconds. Press your button to stop it."
+        ),
+        RoomMessage.PROMPT_HELP_MODE: (
+            "Checking in. Are you okay? Answer with your okay button or say you are okay. "
+            "Your help button calls for help."
+        ),
+        RoomMessage.COUNTDOWN_HELP_MODE: (
+            "No answer yet. Help will be called in {seconds} seconds. Answer with your okay "
+            "button to stop it."
         ),
         RoomMessage.ANSWERED: "Thanks. Nobody is being called.",
         RoomMessage.HELP_CALLED: "Help has been called and is on the way.",
@@ -33,6 +46,14 @@ _TEXTS: dict[str, dict[RoomMessage, str]] = {
             "Pas encore de réponse. On appelle de l'aide dans {seconds} secondes. "
             "Appuyez sur votre bouton pour arrêter."
         ),
+        RoomMessage.PROMPT_HELP_MODE: (
+            "Petite vérification. Ça va ? Répondez avec votre bouton « ça va » ou dites que ça "
+            "va. Votre bouton d'aide appelle de l'aide."
+        ),
+        RoomMessage.COUNTDOWN_HELP_MODE: (
+            "Pas encore de réponse. On appelle de l'aide dans {seconds} secondes. Répondez avec "
+            "votre bouton « ça va » pour arrêter."
+        ),
         RoomMessage.ANSWERED: "Merci. Personne n'est appelé.",
         RoomMessage.HELP_CALLED: "De l'aide a été appelée et arrive.",
         RoomMessage.RESPONDER_COMING: "{responder} arrive.",
@@ -45,6 +66,14 @@ _TEXTS: dict[str, dict[RoomMessage, str]] = {
             "Todavía no hay respuesta. Se pedirá ayuda en {seconds} segundos. "
             "Presione su botón para detenerlo."
         ),
+        RoomMessage.PROMPT_HELP_MODE: (
+            "Solo para saber cómo está. ¿Todo bien? Responda con su botón de estoy bien o diga "
+            "que está bien. Su botón de ayuda pide ayuda."
+        ),
+        RoomMessage.COUNTDOWN_HELP_MODE: (
+            "Todavía no hay respuesta. Se pedirá ayuda en {seconds} segundos. Responda con su "
+            "botón de estoy bien para detenerlo."
+        ),
         RoomMessage.ANSWERED: "Gracias. No se llamará a nadie.",
         RoomMessage.HELP_CALLED: "Se pidió ayuda y ya viene en camino.",
         RoomMessage.RESPONDER_COMING: "{responder} viene en camino.",
@@ -55,3 +84,33 @@ _TEXTS: dict[str, dict[RoomMessage, str]] = {
 def room_text(language: str, message: RoomMessage, **values: object) -> str:
     """The message in the language, or English when the language is not offered."""
     return _TEXTS.get(language, _TEXTS["en"])[message].format(**values)
+
+
+_HELP_CALLED: dict[str, tuple[str, str]] = {
+    "en": (
+        "Brave: help called for {label}",
+        "{label}: help was called ({kind}). This clears when a responder closes the alert.",
+    ),
+    "fr": (
+        "Brave : aide appelée pour {label}",
+        (
+            "{label} : de l'aide a été appelée ({kind}). Ceci disparaît quand un intervenant "
+            "ferme l'alerte."
+        ),
+    ),
+    "es": (
+        "Brave: se pidió ayuda para {label}",
+        "{label}: se pidió ayuda ({kind}). Esto se borra cuando alguien cierra la alerta.",
+    ),
+}
+
+
+def help_called_notification(
+    language: str, label: str, kind: str, *, test: bool
+) -> tuple[str, str]:
+    """Home Assistant's own notice that help was called: its title and message."""
+    lang = language if language in _HELP_CALLED else "en"
+    title, message = _HELP_CALLED[lang]
+    words = kind_word(lang, kind)
+    prefix = "[TEST] " if test else ""
+    return prefix + title.format(label=label), message.format(label=label, kind=words)

@@ -14,12 +14,8 @@ from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import BraveConfigEntry
-from .coordinator import BraveCoordinator
-from .engine.config import Timers
 from .entity import BraveStationEntity, add_station_entities
-from .runtime import StationRuntime
-from .station_config import DEFAULT_AUTO_RESUME_S
+from .types import BraveConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -29,14 +25,10 @@ class TimerDescription(NumberEntityDescription):
     """A timer setting; `scale` is seconds per displayed unit."""
 
     scale: int
-    default_s: float
 
 
 def _timer(key: str, unit: str, low: float, high: float) -> TimerDescription:
     scale = 60 if unit == UnitOfTime.MINUTES else 1
-    default = (
-        getattr(Timers(), key).total_seconds() if key != "auto_resume" else DEFAULT_AUTO_RESUME_S
-    )
     return TimerDescription(
         key=key,
         translation_key=key,
@@ -48,7 +40,6 @@ def _timer(key: str, unit: str, low: float, high: float) -> TimerDescription:
         native_step=1,
         mode=NumberMode.BOX,
         scale=scale,
-        default_s=default,
     )
 
 
@@ -69,7 +60,9 @@ async def async_setup_entry(
 ) -> None:
     """Add each station's timers."""
     add_station_entities(
-        entry, async_add_entities, lambda c, runtime: [TimerNumber(c, runtime, d) for d in TIMERS]
+        entry,
+        async_add_entities,
+        lambda site, driver: [TimerNumber(site, driver, d) for d in TIMERS],
     )
 
 
@@ -78,20 +71,13 @@ class TimerNumber(BraveStationEntity, NumberEntity):
 
     entity_description: TimerDescription
 
-    def __init__(
-        self, coordinator: BraveCoordinator, runtime: StationRuntime, description: TimerDescription
-    ) -> None:
-        """Bind the description."""
-        super().__init__(coordinator, runtime, description.key)
-        self.entity_description = description
-
     @property
     def native_value(self) -> float:
         """The timer in its displayed unit."""
         d = self.entity_description
-        return self.runtime.settings.get(d.key, d.default_s) / d.scale
+        return self.driver.settings.get(d.key) / d.scale
 
     async def async_set_native_value(self, value: float) -> None:
-        """Change the timer; it applies from the station's next deadline on."""
+        """Change the timer; every pending step is planned again at once."""
         d = self.entity_description
-        self.coordinator.set_setting(self.runtime, d.key, value * d.scale)
+        self.driver.reconfigure(self.driver.settings.with_value(d.key, value * d.scale))

@@ -27,6 +27,13 @@ from .engine.events import Outcome
 _LOGGER = logging.getLogger(__name__)
 
 GROUPS = ("first_responders", "staff", "fallback", "health_contacts")
+# How an unnamed responder of each group is called (numbered within the group).
+_GROUP_NAMES = {
+    "first_responders": "Responder",
+    "staff": "Staff",
+    "fallback": "Backup responder",
+    "health_contacts": "Device contact",
+}
 EVENT_MOBILE_ACTION = "mobile_app_notification_action"
 EVENT_TWILIO = "twilio_data_received"
 _ACTION_PREFIX = "BRAVE"
@@ -59,8 +66,12 @@ class Target:
         return hashlib.sha256(f"{self.service}:{self.recipient}".encode()).hexdigest()[:8]
 
 
-def parse_target(line: str) -> Target:
-    """Read one target line: `[Name =] notify.<service or entity>[:<recipient>]`."""
+def parse_target(line: str, fallback_name: str = "Responder") -> Target:
+    """Read one target line: `[Name =] notify.<service or entity>[:<recipient>]`.
+
+    A line without a name gets `fallback_name`: never its phone number or address, which would
+    then show in entities and diagnostics and be spoken in the room.
+    """
     name, _, spec = line.strip().rpartition("=")
     service, colon, recipient = spec.strip().partition(":")
     domain, _, service_name = service.partition(".")
@@ -72,7 +83,7 @@ def parse_target(line: str) -> Target:
     ):
         raise InvalidTargetError(line)
     return Target(
-        name=name.strip() or recipient.strip() or service_name,
+        name=name.strip() or fallback_name,
         service=service,
         recipient=recipient.strip() or None,
     )
@@ -80,17 +91,18 @@ def parse_target(line: str) -> Target:
 
 def parse_targets(text: str) -> tuple[Target, ...]:
     """Read one target per line."""
-    return tuple(parse_target(line) for line in text.splitlines() if line.strip())
+    lines = [line for line in text.splitlines() if line.strip()]
+    return tuple(parse_target(line, f"Responder {n}") for n, line in enumerate(lines, start=1))
 
 
 def _usable_targets(group: str, text: str) -> tuple[Target, ...]:
     """Like parse_targets, but a bad line never stops the others from being alerted."""
-    targets = []
+    targets: list[Target] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            targets.append(parse_target(line))
+            targets.append(parse_target(line, f"{_GROUP_NAMES[group]} {len(targets) + 1}"))
         except InvalidTargetError:
             # The line number, not the line: it may hold a name or a phone number.
             _LOGGER.error("Ignoring the unreadable %s target on line %s", group, number)
@@ -120,7 +132,7 @@ class Responders:
         self.groups = {g: _usable_targets(g, entry.options.get(g, "")) for g in GROUPS}
         self._by_rid = {t.rid: t for targets in self.groups.values() for t in targets}
         self.alerts: dict[str, AlertRecipients] = {}
-        # The newest alert each SMS recipient was told about: what a reply refers to.
+        # The newest alert each SMS target (by its id) was told about: what a reply refers to.
         self.latest: dict[str, str] = {}
 
     @callback
@@ -189,7 +201,7 @@ class Responders:
             if info is not None:
                 info.rids.add(target.rid)
                 if target.recipient and alert_key is not None:
-                    self.latest[target.recipient] = alert_key
+                    self.latest[target.rid] = alert_key
             message = f"{text} {details}".strip()
             self.entry.async_create_task(
                 self.hass,
@@ -245,7 +257,7 @@ class Responders:
             (t for t in self._by_rid.values() if (t.recipient or "").replace(" ", "") == sender),
             None,
         )
-        if target is None or (alert_key := self.latest.get(target.recipient or "")) is None:
+        if target is None or (alert_key := self.latest.get(target.rid)) is None:
             return
         if body in ACK_REPLIES:
             self._on_answer(alert_key, target.name, None)

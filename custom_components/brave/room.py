@@ -19,7 +19,7 @@ from .engine.effects import (
     SendAlert,
 )
 from .messages import RoomMessage, room_text
-from .runtime import StationRuntime
+from .station_driver import StationDriver
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,26 +34,29 @@ class Room:
         self.language = language
 
     @callback
-    def perform(self, runtime: StationRuntime, effect: Effect) -> None:
+    def perform(self, driver: StationDriver, effect: Effect) -> None:
         """Say what the effect means for the occupant, if anything."""
+        help_mode = driver.engine.config.help_button
         match effect:
             case Prompt():
-                self._say(runtime, RoomMessage.PROMPT, flash=True)
+                message = RoomMessage.PROMPT_HELP_MODE if help_mode else RoomMessage.PROMPT
+                self._say(driver, message, flash=True)
             case CountdownStarted(ends_at=ends_at):
                 seconds = max(0, round((ends_at - effect.at).total_seconds()))
-                self._say(runtime, RoomMessage.COUNTDOWN, flash=True, seconds=seconds)
+                message = RoomMessage.COUNTDOWN_HELP_MODE if help_mode else RoomMessage.COUNTDOWN
+                self._say(driver, message, flash=True, seconds=seconds)
             case PromptAnswered():
-                self._say(runtime, RoomMessage.ANSWERED)
+                self._say(driver, RoomMessage.ANSWERED)
             case SendAlert():
-                self._say(runtime, RoomMessage.HELP_CALLED)
+                self._say(driver, RoomMessage.HELP_CALLED)
             case ResponderAttending(responder=responder):
-                self._say(runtime, RoomMessage.RESPONDER_COMING, responder=responder)
+                self._say(driver, RoomMessage.RESPONDER_COMING, responder=responder)
 
     @callback
     def _say(
-        self, runtime: StationRuntime, message: RoomMessage, *, flash: bool = False, **values: Any
+        self, driver: StationDriver, message: RoomMessage, *, flash: bool = False, **values: Any
     ) -> None:
-        b = runtime.bindings
+        b = driver.bindings
         text = room_text(self.language, message, **values)
         calls: list[tuple[str, str, dict[str, Any]]] = []
         if b.tts and b.media_player:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
-from homeassistant.util import dt as dt_util
 import probatio
 
 from .const import DOMAIN
-from .coordinator import BraveCoordinator
 from .engine.events import (
     Acknowledged,
     EndCheckIn,
@@ -28,7 +26,8 @@ from .engine.events import (
     StartCheckIn,
 )
 from .engine.state import Stage
-from .runtime import StationRuntime
+from .site import BraveSite
+from .station_driver import StationDriver
 
 ATTR_STATION = "station"
 ATTR_ACTION = "action"
@@ -39,7 +38,7 @@ ATTR_DURATION = "duration"
 _STATION = {probatio.Required(ATTR_STATION): cv.string}
 
 
-def _find(hass: HomeAssistant, device_id: str) -> tuple[BraveCoordinator, StationRuntime]:
+def _find(hass: HomeAssistant, device_id: str) -> StationDriver:
     device = dr.async_get(hass).async_get(device_id)
     station_ids = (
         {ident for domain, ident in device.identifiers if domain == DOMAIN} if device else set()
@@ -47,10 +46,10 @@ def _find(hass: HomeAssistant, device_id: str) -> tuple[BraveCoordinator, Statio
     for entry in hass.config_entries.async_entries(DOMAIN):
         if entry.state is not ConfigEntryState.LOADED:
             continue
-        coordinator: BraveCoordinator = entry.runtime_data
+        site: BraveSite = entry.runtime_data
         for station_id in station_ids:
-            if (runtime := coordinator.stations.get(station_id)) is not None:
-                return coordinator, runtime
+            if (driver := site.drivers.get(station_id)) is not None:
+                return driver
     raise ServiceValidationError(
         translation_domain=DOMAIN,
         translation_key="station_not_found",
@@ -58,52 +57,55 @@ def _find(hass: HomeAssistant, device_id: str) -> tuple[BraveCoordinator, Statio
     )
 
 
-def _simple(event: Callable[[ServiceCall, StationRuntime], Event]) -> Callable[[ServiceCall], None]:
+type MakeEvent = Callable[[ServiceCall, StationDriver, datetime], Event]
+
+
+def _simple(event: MakeEvent) -> Callable[[ServiceCall], None]:
     @callback
     def handle(call: ServiceCall) -> None:
-        coordinator, runtime = _find(call.hass, call.data[ATTR_STATION])
-        coordinator.feed(runtime, event(call, runtime))
+        driver = _find(call.hass, call.data[ATTR_STATION])
+        driver.feed_now(lambda now: event(call, driver, now))
 
     return handle
 
 
-def _acknowledged(call: ServiceCall, runtime: StationRuntime) -> Event:
-    ladder = runtime.engine.state.ladder
+def _acknowledged(call: ServiceCall, driver: StationDriver, now: datetime) -> Event:
+    ladder = driver.engine.state.ladder
     if ladder is None or ladder.stage is not Stage.ALERTED:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_open_alert")
-    return Acknowledged(dt_util.utcnow(), ladder.alert_key, call.data[ATTR_RESPONDER])
+    return Acknowledged(now, ladder.alert_key, call.data[ATTR_RESPONDER])
 
 
-def _resolved(call: ServiceCall, runtime: StationRuntime) -> Event:
-    open_alerts = runtime.engine.state.open_alerts
+def _resolved(call: ServiceCall, driver: StationDriver, now: datetime) -> Event:
+    open_alerts = driver.engine.state.open_alerts
     if not open_alerts:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_open_alert")
     # The newest alert: the one in progress, or the last one the occupant said okay to.
-    return Resolved(dt_util.utcnow(), open_alerts[-1], Outcome(call.data[ATTR_OUTCOME]))
+    return Resolved(now, open_alerts[-1], Outcome(call.data[ATTR_OUTCOME]))
 
 
-def _test(call: ServiceCall, runtime: StationRuntime) -> Event:
-    if runtime.engine.state.ladder is not None:
+def _test(call: ServiceCall, driver: StationDriver, now: datetime) -> Event:
+    if driver.engine.state.ladder is not None:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="alert_in_progress")
-    return SendTest(dt_util.utcnow())
+    return SendTest(now)
 
 
 @callback
 def _pause(call: ServiceCall) -> None:
-    coordinator, runtime = _find(call.hass, call.data[ATTR_STATION])
+    driver = _find(call.hass, call.data[ATTR_STATION])
     duration: timedelta | None = call.data.get(ATTR_DURATION)
-    coordinator.pause(runtime, dt_util.utcnow(), duration)
+    driver.pause(duration)
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register Brave's services."""
     station = probatio.Schema(_STATION)
-    simple: dict[str, Callable[[ServiceCall, StationRuntime], Event]] = {
-        "check_in": lambda call, runtime: ImOk(dt_util.utcnow()),
-        "start_session": lambda call, runtime: StartCheckIn(dt_util.utcnow()),
-        "end_session": lambda call, runtime: EndCheckIn(dt_util.utcnow()),
-        "resume": lambda call, runtime: Resume(dt_util.utcnow()),
+    simple: dict[str, MakeEvent] = {
+        "check_in": lambda call, driver, now: ImOk(now),
+        "start_session": lambda call, driver, now: StartCheckIn(now),
+        "end_session": lambda call, driver, now: EndCheckIn(now),
+        "resume": lambda call, driver, now: Resume(now),
     }
     for name, event in simple.items():
         hass.services.async_register(DOMAIN, name, _simple(event), schema=station)
@@ -111,9 +113,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     hass.services.async_register(
         DOMAIN,
         "press",
-        _simple(
-            lambda call, runtime: Pressed(dt_util.utcnow(), PressAction(call.data[ATTR_ACTION]))
-        ),
+        _simple(lambda call, driver, now: Pressed(now, PressAction(call.data[ATTR_ACTION]))),
         schema=probatio.Schema(
             {
                 **_STATION,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
+
+from homeassistant.core import State
 
 from .const import (
     CONF_ACCESS_NOTES,
     CONF_ADDRESS,
+    CONF_ANSWER_GESTURE,
     CONF_BUTTONS,
     CONF_CALL_EMERGENCY,
     CONF_CHECK_IN,
@@ -46,8 +50,10 @@ from .engine.config import (
     StationConfig,
     Timers,
 )
+from .engine.events import PressAction
 
 # Timers people can change (number entities), in seconds; the engine's Timers field names.
+# `auto_resume`: how long a pause lasts when it has no end of its own (0 keeps it paused).
 TIMER_FIELDS = (
     "stillness",
     "duration",
@@ -55,9 +61,46 @@ TIMER_FIELDS = (
     "answer_window",
     "countdown",
     "reminder",
+    "auto_resume",
 )
-# Minutes after which a pause by a person ends by itself; 0 keeps it paused.
-DEFAULT_AUTO_RESUME_S = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class StationSettings:
+    """A station's timer settings, in seconds; a timer not set keeps the engine's default."""
+
+    values: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, raw: Mapping[str, float]) -> StationSettings:
+        """Settings as stored; names this version does not know are left out."""
+        return cls({k: float(v) for k, v in raw.items() if k in TIMER_FIELDS})
+
+    def get(self, name: str) -> float:
+        """A timer in seconds."""
+        if name in self.values:
+            return self.values[name]
+        return float(getattr(Timers(), name).total_seconds())
+
+    def with_value(self, name: str, seconds: float) -> StationSettings:
+        """The settings with one timer changed."""
+        if name not in TIMER_FIELDS:
+            raise KeyError(name)
+        return StationSettings({**self.values, name: float(seconds)})
+
+    def timers(self) -> Timers:
+        """The engine's timers."""
+        return replace(
+            Timers(), **{name: timedelta(seconds=value) for name, value in self.values.items()}
+        )
+
+    def apply(self, config: StationConfig) -> StationConfig:
+        """A station config with these timers."""
+        return replace(config, timers=self.timers())
+
+    def as_dict(self) -> dict[str, float]:
+        """The stored form."""
+        return dict(self.values)
 
 
 class InvalidContactsError(ValueError):
@@ -92,12 +135,25 @@ class Bindings:
     # Buttons that show as no entity, heard through ZHA events or Zigbee2MQTT messages.
     learned_buttons: tuple[LearnedButton, ...] = ()
     check_in_gesture: str | None = None
+    answer_gesture: str | None = None
     tts: str | None = None
     media_player: str | None = None
     light: str | None = None
     notify: str | None = None
     # What the movement entity's states mean (its radar profile's values).
     motion_values: MovementValues = GENERIC_VALUES
+
+    def entity_press_action(self, state: State) -> PressAction:
+        """What a press on a bound button entity means, by its gesture (state or event type).
+
+        A gesture named for check-ins or answers means that; any other press calls for help.
+        """
+        gestures = (state.state, state.attributes.get("event_type"))
+        if self.check_in_gesture is not None and self.check_in_gesture in gestures:
+            return PressAction.START_CHECK_IN
+        if self.answer_gesture is not None and self.answer_gesture in gestures:
+            return PressAction.ANSWER
+        return PressAction.HELP
 
     @property
     def sensors(self) -> tuple[str, ...]:
@@ -115,6 +171,7 @@ def bindings_from(data: dict[str, Any]) -> Bindings:
         buttons=tuple(sensors.get(CONF_BUTTONS) or ()),
         learned_buttons=learned_buttons(sensors.get(CONF_LEARNED_BUTTONS)),
         check_in_gesture=sensors.get(CONF_CHECK_IN_GESTURE) or None,
+        answer_gesture=sensors.get(CONF_ANSWER_GESTURE) or None,
         tts=prompts.get(CONF_TTS) or None,
         media_player=prompts.get(CONF_MEDIA_PLAYER) or None,
         light=prompts.get(CONF_LIGHT) or None,
@@ -126,7 +183,7 @@ def station_config_from(
     station_id: str,
     title: str,
     data: dict[str, Any],
-    timers: dict[str, float],
+    settings: StationSettings,
     bindings: Bindings,
 ) -> StationConfig:
     """Build the engine's configuration for one station.
@@ -138,9 +195,6 @@ def station_config_from(
         data.get(SECTION_MODES, {}),
         data.get(SECTION_RESCUE_PLAN, {}),
         data.get(SECTION_RELEASE, {}),
-    )
-    engine_timers = replace(
-        Timers(), **{name: timedelta(seconds=value) for name, value in timers.items()}
     )
     return StationConfig(
         station_id=station_id,
@@ -165,5 +219,5 @@ def station_config_from(
             ),
             contacts=parse_contacts(release.get(CONF_CONTACTS, "")),
         ),
-        timers=engine_timers,
+        timers=settings.timers(),
     )

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.switch import SwitchEntity
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.util import dt as dt_util
 
-from . import BraveConfigEntry
 from .engine.events import Resume
 from .entity import BraveStationEntity, add_station_entities
+from .types import BraveConfigEntry
 
 PARALLEL_UPDATES = 0
+
+MONITORING = SwitchEntityDescription(key="monitoring", translation_key="monitoring")
 
 
 async def async_setup_entry(
@@ -21,7 +22,9 @@ async def async_setup_entry(
 ) -> None:
     """Add each station's monitoring switch."""
     add_station_entities(
-        entry, async_add_entities, lambda c, runtime: [MonitoringSwitch(c, runtime, "monitoring")]
+        entry,
+        async_add_entities,
+        lambda site, driver: [MonitoringSwitch(site, driver, MONITORING)],
     )
 
 
@@ -31,18 +34,18 @@ class MonitoringSwitch(BraveStationEntity, SwitchEntity):
     @property
     def is_on(self) -> bool:
         """Whether monitoring runs."""
-        return not self.runtime.engine.state.paused
+        return not self.driver.engine.state.paused
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """When a pause ends by itself."""
-        until = self.runtime.engine.state.paused_until
+        until = self.driver.engine.state.paused_until
         return {"resumes_at": until.isoformat() if until else None}
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Resume monitoring."""
-        self.coordinator.feed(self.runtime, Resume(dt_util.utcnow()))
+        self.driver.feed_now(Resume)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Pause monitoring."""
-        self.coordinator.pause(self.runtime, dt_util.utcnow(), None)
+        self.driver.pause(None)

@@ -38,6 +38,8 @@ LOCATION = Location(
 CONTACTS = (Contact("Sam", PHONE, ContactRole.NALOXONE_NEARBY),)
 RELEASE = ReleaseDetails(location=LOCATION, contacts=CONTACTS)
 PLAN = RescuePlan(groups=("first_responders", "staff"), notes="Knock twice")
+# What the fallback notice and the final alert of a released alert carry.
+RELEASED: dict[str, Any] = {"location": LOCATION, "contacts": CONTACTS, "notes": PLAN.notes}
 
 _TIMER_FIELDS = frozenset(f.name for f in fields(Timers))
 

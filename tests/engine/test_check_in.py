@@ -23,6 +23,7 @@ from custom_components.brave.engine.events import (
     Outcome,
     Pause,
     PresenceChanged,
+    PressAction,
     Pressed,
     Resolved,
     Resume,
@@ -96,7 +97,8 @@ def test_missed_check_in_prompts_counts_down_and_alerts_with_details() -> None:
             details={"missed_check_ins": 1},
             location=LOCATION,
             contacts=CONTACTS,
-            rescue_plan=PLAN,
+            call_emergency_services=False,
+            notes=PLAN.notes,
         ),
     ]
     assert station.phase is Phase.ALERT
@@ -116,7 +118,7 @@ def test_answering_the_prompt_rearms_from_the_answer() -> None:
     station = checking_in()
     run_until(station, PROMPT_AT)
     answered = PROMPT_AT + sec(30)
-    assert feed(station, Pressed(answered)) == [
+    assert feed(station, Pressed(answered, PressAction.ANSWER)) == [
         PromptAnswered(answered, False, Trigger.MISSED_CHECK_IN)
     ]
     assert station.phase is Phase.CHECK_IN
@@ -234,7 +236,7 @@ def test_door_opening_does_not_answer_a_missed_check_in_prompt() -> None:
 
 
 def test_start_check_in_while_paused_waits_for_resume() -> None:
-    station = make_station()
+    station = make_station(auto_resume=sec(0))
     feed(station, Pause(T0), StartCheckIn(T0 + sec(1)))
     assert station.phase is Phase.PAUSED
     assert station.next_deadline is None

@@ -26,6 +26,7 @@ from custom_components.brave.engine.events import (
     Resolved,
     SendTest,
     StartCheckIn,
+    Tick,
 )
 from custom_components.brave.engine.station import Phase, Station
 
@@ -68,7 +69,8 @@ def test_press_sends_a_help_request_at_once_with_details() -> None:
             details={"presses": 1},
             location=LOCATION,
             contacts=CONTACTS,
-            rescue_plan=PLAN,
+            call_emergency_services=False,
+            notes=PLAN.notes,
         )
     ]
     assert station.phase is Phase.ALERT
@@ -84,12 +86,12 @@ def test_help_request_keeps_details_back_when_the_station_says_so() -> None:
 
 def test_second_press_makes_it_urgent_and_every_fifth_renotifies() -> None:
     station, _ = help_alert()
-    presses = [feed(station, Pressed(T0 + sec(5 * n))) for n in range(1, 5)]
+    presses = [feed(station, Pressed(T0 + sec(10 * n))) for n in range(1, 5)]
     assert presses == [
-        [MorePresses(T0 + sec(5), False, KEY, Urgency.URGENT, 2)],
+        [MorePresses(T0 + sec(10), False, KEY, Urgency.URGENT, 2)],
         [],
         [],
-        [MorePresses(T0 + sec(20), False, KEY, Urgency.URGENT, 5)],
+        [MorePresses(T0 + sec(40), False, KEY, Urgency.URGENT, 5)],
     ]
     assert station.state.ladder is not None
     assert station.state.ladder.details == {"presses": 5}
@@ -148,7 +150,8 @@ def test_presses_after_the_help_session_start_a_new_request() -> None:
             details={"presses": 1},
             location=LOCATION,
             contacts=CONTACTS,
-            rescue_plan=PLAN,
+            call_emergency_services=False,
+            notes=PLAN.notes,
         )
     ]
     assert station.phase is Phase.ALERT
@@ -229,9 +232,9 @@ def test_start_check_in_press_while_an_alert_is_open_starts_a_session() -> None:
     assert station.next_deadline == ok_at + sec(INTERVAL)
 
 
-@pytest.mark.parametrize("action", list(PressAction))
+@pytest.mark.parametrize("action", [PressAction.ANSWER, PressAction.START_CHECK_IN])
 @pytest.mark.parametrize("stage", [Phase.PROMPTING, Phase.COUNTDOWN])
-def test_any_press_answers_an_open_prompt(action: PressAction, stage: Phase) -> None:
+def test_any_other_gesture_answers_an_open_prompt(action: PressAction, stage: Phase) -> None:
     station = make_station()
     feed(station, StartCheckIn(T0))
     run_until(station, T0 + sec(INTERVAL))
@@ -294,7 +297,8 @@ def test_send_test_alerts_without_details() -> None:
             details={},
             location=None,
             contacts=None,
-            rescue_plan=PLAN,
+            call_emergency_services=False,
+            notes=None,
         )
     ]
     assert station.phase is Phase.ALERT
@@ -338,7 +342,8 @@ def test_help_press_during_an_open_test_alert_closes_the_test_and_calls_for_help
             details={"presses": 1},
             location=LOCATION,
             contacts=CONTACTS,
-            rescue_plan=PLAN,
+            call_emergency_services=False,
+            notes=PLAN.notes,
         ),
     ]
     assert station.state.open_alerts == [help_key]
@@ -375,3 +380,73 @@ def test_with_urgent_at_press_one_the_urgency_is_always_told(trigger: Trigger) -
     assert station.state.ladder.urgency is Urgency.URGENT
     told = [e.urgency for e in effects if isinstance(e, (SendAlert, MorePresses))]
     assert Urgency.URGENT in told
+
+
+@pytest.mark.parametrize("stage", [Phase.PROMPTING, Phase.COUNTDOWN])
+def test_a_help_gesture_during_a_prompt_calls_for_help_at_once(stage: Phase) -> None:
+    """A help gesture never cancels a call for help: it is one, and shows the person is
+    responsive, so the prompt ends and their own help request goes out at once."""
+    station = make_station()
+    feed(station, StartCheckIn(T0))
+    run_until(station, T0 + sec(INTERVAL))
+    if stage is Phase.COUNTDOWN:
+        run_until(station, T0 + sec(INTERVAL + 60))
+    assert station.phase is stage
+    deadline = station.next_deadline
+    assert deadline is not None
+    at = deadline - sec(1)
+    effects = feed(station, Pressed(at, PressAction.HELP))
+    assert kinds(effects) == ["SendAlert"]
+    (alert,) = only(effects, SendAlert)
+    assert (alert.trigger, alert.at, alert.alert_key) == (
+        Trigger.HELP_REQUEST,
+        at,
+        f"{STATION_ID}-2",
+    )
+    assert station.phase is Phase.ALERT
+    # The prompt's own alert never follows: only the help request's ladder runs.
+    later = run_until(station, at + sec(3600))
+    assert {e.alert_key for e in only(later, Escalate)} == {alert.alert_key}
+    assert only(later, SendAlert) == []
+
+
+def test_on_a_station_without_help_mode_any_press_answers_a_prompt() -> None:
+    station = make_station(help_button=False)
+    feed(station, StartCheckIn(T0))
+    run_until(station, T0 + sec(INTERVAL))
+    at = T0 + sec(INTERVAL + 5)
+    assert feed(station, Pressed(at, PressAction.HELP)) == [
+        PromptAnswered(at, False, Trigger.MISSED_CHECK_IN)
+    ]
+
+
+def test_a_storm_of_presses_tells_responders_at_most_every_renotify_minimum() -> None:
+    """10,000 presses in a second: one "urgent", then the count once the limit allows."""
+    station, _ = help_alert()
+    storm = feed(station, *(Pressed(T0 + sec(1 + n / 10_000)) for n in range(10_000)))
+    assert storm == [MorePresses(T0 + sec(1), False, KEY, Urgency.URGENT, 2)]
+    assert station.next_deadline == T0 + sec(31)
+    assert feed(station, Tick(T0 + sec(31))) == [
+        MorePresses(T0 + sec(31), False, KEY, Urgency.URGENT, 10_001)
+    ]
+    # Nothing more is owed until more presses come.
+    assert station.next_deadline == T0 + sec(REMINDER)
+    assert station.state.ladder is not None
+    assert station.state.ladder.details == {"presses": 10_001}
+
+
+def test_presses_after_the_limit_renotify_at_once() -> None:
+    station, _ = help_alert()
+    feed(station, Pressed(T0 + sec(1)))  # urgent
+    quick = [feed(station, Pressed(T0 + sec(2 + n))) for n in range(3)]
+    assert quick == [[], [], []]
+    assert station.state.ladder is not None
+    assert station.state.ladder.renotify_pending
+    # The fifth press came within the limit: it is told at the limit, not at the press.
+    assert feed(station, Tick(T0 + sec(31))) == [
+        MorePresses(T0 + sec(31), False, KEY, Urgency.URGENT, 5)
+    ]
+    assert feed(station, *(Pressed(T0 + sec(40 + n)) for n in range(4))) == []
+    assert feed(station, Pressed(T0 + sec(70))) == [
+        MorePresses(T0 + sec(70), False, KEY, Urgency.URGENT, 10)
+    ]

@@ -22,6 +22,7 @@ from custom_components.brave.engine.events import (
     ImOk,
     Outcome,
     PresenceChanged,
+    PressAction,
     Pressed,
     Resolved,
     StartCheckIn,
@@ -29,7 +30,18 @@ from custom_components.brave.engine.events import (
 )
 from custom_components.brave.engine.station import Phase, Station
 
-from .helpers import STATION_ID, T0, feed, kinds, make_station, only, run_until, sec, tick_next
+from .helpers import (
+    RELEASED,
+    STATION_ID,
+    T0,
+    feed,
+    kinds,
+    make_station,
+    only,
+    run_until,
+    sec,
+    tick_next,
+)
 
 KEY = f"{STATION_ID}-1"
 R = 120
@@ -56,8 +68,8 @@ def test_reminders_fallback_and_final_follow_brave_timing() -> None:
     assert run_until(station, T0 + sec(3600)) == [
         Escalate(T0 + sec(R), False, KEY, Step.REMINDER, 1),
         Escalate(T0 + sec(2 * R), False, KEY, Step.REMINDER, 2),
-        Escalate(T0 + sec(2 * R), False, KEY, Step.FALLBACK, 2),
-        Escalate(T0 + sec(3 * R), False, KEY, Step.FINAL, 3),
+        Escalate(T0 + sec(2 * R), False, KEY, Step.FALLBACK, 2, **RELEASED),
+        Escalate(T0 + sec(3 * R), False, KEY, Step.FINAL, 3, **RELEASED),
     ]
     # After the final alert the ladder waits for a responder.
     assert station.next_deadline is None
@@ -148,7 +160,7 @@ def test_late_means_more_than_a_second_after_the_deadline() -> None:
     ]
     assert station.handle(Tick(T0 + sec(2 * R + 1.5))) == [
         Escalate(T0 + sec(2 * R), True, KEY, Step.REMINDER, 2),
-        Escalate(T0 + sec(2 * R), True, KEY, Step.FALLBACK, 2),
+        Escalate(T0 + sec(2 * R), True, KEY, Step.FALLBACK, 2, **RELEASED),
     ]
 
 
@@ -241,8 +253,8 @@ def test_answer_on_the_answer_deadline_comes_after_the_countdown_starts() -> Non
     station = make_station()
     feed(station, StartCheckIn(T0))
     prompt = only(run_until(station, T0 + sec(300)), Prompt)[0]
-    # Deadlines are inclusive: at answer_by the countdown has started; the press stops it.
-    assert feed(station, Pressed(prompt.answer_by)) == [
+    # Deadlines are inclusive: at answer_by the countdown has started; the answer stops it.
+    assert feed(station, Pressed(prompt.answer_by, PressAction.ANSWER)) == [
         CountdownStarted(
             prompt.answer_by, False, Trigger.MISSED_CHECK_IN, prompt.answer_by + sec(20)
         ),
@@ -438,7 +450,7 @@ def test_a_missed_release_restarts_the_countdown_instead_of_alerting(delay: floa
     assert station.state.missed_check_ins == 0
     assert station.state.open_alerts == []
     # The occupant can still stop it.
-    assert feed(station, Pressed(back + sec(5))) == [
+    assert feed(station, Pressed(back + sec(5), PressAction.ANSWER)) == [
         PromptAnswered(back + sec(5), False, Trigger.MISSED_CHECK_IN)
     ]
 
@@ -484,8 +496,8 @@ def test_steps_after_the_release_fire_at_once_in_order_marked_late() -> None:
     assert station.handle(Tick(back)) == [
         Escalate(T0 + sec(R), True, KEY, Step.REMINDER, 1),
         Escalate(T0 + sec(2 * R), True, KEY, Step.REMINDER, 2),
-        Escalate(T0 + sec(2 * R), True, KEY, Step.FALLBACK, 2),
-        Escalate(T0 + sec(3 * R), True, KEY, Step.FINAL, 3),
+        Escalate(T0 + sec(2 * R), True, KEY, Step.FALLBACK, 2, **RELEASED),
+        Escalate(T0 + sec(3 * R), True, KEY, Step.FINAL, 3, **RELEASED),
     ]
     assert station.next_deadline is None
 

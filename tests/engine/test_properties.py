@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 import itertools
 import json
@@ -42,6 +42,7 @@ from custom_components.brave.engine.events import (
     PresenceChanged,
     PressAction,
     Pressed,
+    Reconfigured,
     Resolved,
     Resume,
     SendTest,
@@ -278,7 +279,7 @@ def test_unanswered_prompt_alerts_after_answer_window_plus_countdown(
             if not isinstance(effect, Prompt):
                 continue
             key, rest = h.keys[i], h.effects[i + 1 :]
-            alerts = [e for e in rest if isinstance(e, SendAlert)]
+            alerts = [e for e in rest if isinstance(e, SendAlert) and e.alert_key == key]
             if not alerts:
                 ladder = h.station.state.ladder
                 if ladder is None or ladder.alert_key != key:
@@ -389,17 +390,29 @@ def test_details_are_released_only_past_the_release_point(
     config: StationConfig, plan: list[PlanStep]
 ) -> None:
     countdown_ends: dict[str, datetime] = {}
+    released: set[str] = set()
     for effect, key in all_effects(config, plan):
         if isinstance(effect, CountdownStarted):
             assert key is not None
             countdown_ends[key] = effect.ends_at
+        if isinstance(effect, Escalate) and effect.location is not None:
+            # New people hear of a released alert: the fallback group, and all at the final.
+            assert effect.step in (Step.FALLBACK, Step.FINAL)
+            assert effect.alert_key in released
+            assert effect.location == config.release.location
+            assert effect.contacts == config.release.contacts
+            assert effect.notes == config.rescue_plan.notes
+            continue
         if not isinstance(effect, SendAlert):
             text = repr(effect)
             assert ADDRESS not in text
             assert PHONE not in text
             assert LOCATION.access_notes not in text
+            assert config.rescue_plan.notes not in text
             continue
-        assert (effect.location is None) == (effect.contacts is None)
+        assert (effect.location is None) == (effect.contacts is None) == (effect.notes is None)
+        if effect.location is not None:
+            released.add(effect.alert_key)
         if effect.trigger is Trigger.TEST:
             assert effect.location is None
         elif effect.trigger is Trigger.HELP_REQUEST:
@@ -594,3 +607,52 @@ def test_open_alerts_and_monitoring_are_kept_in_step(
                 e for e in h.effects if isinstance(e, SendAlert) and e.trigger is Trigger.STILLNESS
             ], f"stillness marked alerted on {h.event} without a stillness alert"
         alerted_before = state.stillness_alerted
+
+
+# -- i. settings changes at any moment ---------------------------------------------------------
+
+_RETIMABLE = (
+    "stillness",
+    "duration",
+    "check_in_interval",
+    "answer_window",
+    "countdown",
+    "reminder",
+)
+
+
+@PROPERTY
+@given(
+    config=configs,
+    plan=plans,
+    changes=st.lists(
+        st.tuples(st.integers(0, 89), st.integers(0, 5), st.integers(1, 120)), max_size=8
+    ),
+)
+def test_settings_changes_leave_nothing_overdue_and_send_nothing_twice(
+    config: StationConfig, plan: list[PlanStep], changes: list[tuple[int, int, int]]
+) -> None:
+    """A timer changed at any step: no deadline is left in the past, no alert goes twice,
+    and a restored copy still behaves the same."""
+    station = Station(config)
+    now = T0
+    sent: set[str] = set()
+    retime = {index: (_RETIMABLE[which], seconds) for index, which, seconds in changes}
+    for index, step in enumerate(plan):
+        events: list[Event] = []
+        if index in retime:
+            name, seconds = retime[index]
+            timers = replace(station.config.timers, **{name: sec(seconds)})
+            events.append(Reconfigured(now, replace(station.config, timers=timers)))
+        if (event := to_event(step, station, now)) is not None:
+            events.append(event)
+        for event in events:
+            now = max(now, event.at)
+            effects = station.handle(event)
+            for effect in effects:
+                if isinstance(effect, SendAlert):
+                    assert effect.alert_key not in sent
+                    sent.add(effect.alert_key)
+            deadline = station.next_deadline
+            assert deadline is None or deadline >= event.at
+            assert _restored(station).state == station.state

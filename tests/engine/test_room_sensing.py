@@ -127,7 +127,8 @@ def test_stillness_prompts_then_counts_down_then_alerts_with_details() -> None:
             details={"occupied_for_s": STILLNESS},
             location=LOCATION,
             contacts=CONTACTS,
-            rescue_plan=PLAN,
+            call_emergency_services=False,
+            notes=PLAN.notes,
         )
     ]
     assert station.phase is Phase.ALERT

@@ -46,7 +46,8 @@ def occupied(**overrides: object) -> Station:
 
 
 def test_pause_without_end_holds_every_monitoring_timer() -> None:
-    station = occupied()
+    # Auto-resume off: a pause with no end of its own lasts until someone resumes.
+    station = occupied(auto_resume=sec(0))
     feed(station, StartCheckIn(S))
     assert feed(station, Pause(S + sec(10))) == []
     assert station.phase is Phase.PAUSED
@@ -56,7 +57,7 @@ def test_pause_without_end_holds_every_monitoring_timer() -> None:
 
 @pytest.mark.parametrize("stage", [Phase.PROMPTING, Phase.COUNTDOWN])
 def test_pause_answers_an_open_prompt(stage: Phase) -> None:
-    station = occupied()
+    station = occupied(auto_resume=sec(0))
     run_until(station, S + sec(STILLNESS))
     if stage is Phase.COUNTDOWN:
         tick_next(station)
@@ -84,7 +85,7 @@ def test_pause_until_resumes_by_itself_and_rearms_from_then() -> None:
 
 
 def test_a_new_pause_replaces_the_end_of_the_last() -> None:
-    station = make_station()
+    station = make_station(auto_resume=sec(0))
     feed(station, Pause(T0, until=T0 + sec(600)), Pause(T0 + sec(5)))
     assert station.next_deadline is None
     feed(station, Pause(T0 + sec(6), until=T0 + sec(60)))

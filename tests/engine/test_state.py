@@ -35,7 +35,7 @@ from custom_components.brave.engine.events import (
 from custom_components.brave.engine.state import Stage, StationState, dump_state, load_state
 from custom_components.brave.engine.station import Phase, Station
 
-from .helpers import STATION_ID, T0, feed, make_config, run_until, sec
+from .helpers import RELEASED, STATION_ID, T0, feed, make_config, run_until, sec
 
 # Default check-in timeline for a session started at T0.
 PROMPT_AT, COUNTDOWN_AT, ALERT_AT = T0 + sec(300), T0 + sec(360), T0 + sec(380)
@@ -244,11 +244,11 @@ def test_restored_mid_reminders_fires_only_what_is_overdue() -> None:
     key = f"{STATION_ID}-1"
     assert copy.handle(Tick(back)) == [
         Escalate(ALERT_AT + sec(2 * R), True, key, Step.REMINDER, 2),
-        Escalate(ALERT_AT + sec(2 * R), True, key, Step.FALLBACK, 2),
+        Escalate(ALERT_AT + sec(2 * R), True, key, Step.FALLBACK, 2, **RELEASED),
     ]
     assert copy.next_deadline == ALERT_AT + sec(3 * R)
     assert run_until(copy, ALERT_AT + sec(3 * R)) == [
-        Escalate(ALERT_AT + sec(3 * R), False, key, Step.FINAL, 3)
+        Escalate(ALERT_AT + sec(3 * R), False, key, Step.FINAL, 3, **RELEASED)
     ]
 
 

@@ -1,20 +1,22 @@
 """The outbox: every dispatch write, kept until the service confirms it.
 
-Pure data and policy (no Home Assistant, no clock, no I/O): the sender stores the outbox before
-each send, asks it what is due, and reports each result back. Writes of one alert go out in
-order: a later write waits while an earlier one is pending. A write keeps its idempotency key
-for every retry, so a retry can never create a second alert or event.
+Pure data and policy (no Home Assistant, no clock, no I/O). Writes of one alert go out in order
+(a lane per alert: a later write waits while an earlier one is pending); different alerts never
+wait for each other. A write keeps its idempotency key for every retry, so a retry can never
+create a second alert or event.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-# Exponential backoff with jitter: about 1 s, 2 s, 4 s ... capped at 5 minutes.
+# Exponential backoff with jitter: about 1 s, 2 s, 4 s ... capped at 5 minutes. A service's
+# Retry-After is honoured up to the same cap, so no answer can park an alert for longer.
 BACKOFF_BASE_S = 1.0
 BACKOFF_CAP_S = 300.0
 
@@ -37,32 +39,73 @@ class Write:
     queued_at: datetime
     attempts: int = 0
     not_before: datetime | None = None
+    # The fallback group was told that the service has not taken this alert (yet).
+    fallback_told: bool = False
 
 
-@dataclass(slots=True)
+class InvalidWriteError(ValueError):
+    """A stored write that cannot be read back."""
+
+
 class Outbox:
-    """Pending writes in the order they were made, and the alert ids the service gave."""
+    """Pending writes, a lane per alert in the order they were made, and the service's ids."""
 
-    writes: list[Write] = field(default_factory=list)
-    alert_ids: dict[str, str] = field(default_factory=dict)
+    def __init__(self) -> None:
+        """Start empty."""
+        self._lanes: dict[str, deque[Write]] = {}
+        self._keys: set[str] = set()
+        self.alert_ids: dict[str, str] = {}
+        self._by_id: dict[str, str] = {}
 
-    def add(self, write: Write) -> None:
-        """Queue a write; a repeated key (the same step again) is already queued or sent."""
-        if all(w.key != write.key for w in self.writes):
-            self.writes.append(write)
+    def __len__(self) -> int:
+        """How many writes wait."""
+        return len(self._keys)
 
-    def due(self, now: datetime) -> list[Write]:
-        """Writes to send now: the first pending write of each alert, if its time has come."""
-        heads: dict[str, Write] = {}
-        for write in self.writes:
-            heads.setdefault(write.alert_key, write)
-        return [w for w in heads.values() if w.not_before is None or w.not_before <= now]
+    @property
+    def writes(self) -> Iterator[Write]:
+        """Every pending write, lane by lane."""
+        for lane in self._lanes.values():
+            yield from lane
+
+    @property
+    def lanes(self) -> list[str]:
+        """The alerts with writes pending."""
+        return list(self._lanes)
+
+    def add(self, write: Write) -> bool:
+        """Queue a write; False when the same step is already queued."""
+        if write.key in self._keys:
+            return False
+        self._keys.add(write.key)
+        self._lanes.setdefault(write.alert_key, deque()).append(write)
+        return True
+
+    def head(self, alert_key: str) -> Write | None:
+        """The write an alert's lane sends next."""
+        lane = self._lanes.get(alert_key)
+        return lane[0] if lane else None
+
+    def _remove(self, write: Write) -> None:
+        lane = self._lanes[write.alert_key]
+        lane.remove(write)
+        self._keys.discard(write.key)
+        if not lane:
+            del self._lanes[write.alert_key]
 
     def delivered(self, write: Write, alert_id: str | None = None) -> None:
         """The service confirmed the write."""
-        self.writes.remove(write)
+        self._remove(write)
         if alert_id is not None:
-            self.alert_ids[write.alert_key] = alert_id
+            self.remember(write.alert_key, alert_id)
+
+    def remember(self, alert_key: str, alert_id: str) -> None:
+        """The service's id for one of our alerts."""
+        self.alert_ids[alert_key] = alert_id
+        self._by_id[alert_id] = alert_key
+
+    def alert_key_for(self, alert_id: str) -> str | None:
+        """Which of our alerts the service calls alert_id."""
+        return self._by_id.get(alert_id)
 
     def dropped(self, write: Write) -> list[Write]:
         """Remove a write the service refused for good; return everything removed.
@@ -71,9 +114,9 @@ class Outbox:
         """
         gone = [write]
         if write.kind is WriteKind.ALERT:
-            gone += [w for w in self.writes if w.alert_key == write.alert_key and w is not write]
+            gone = list(self._lanes.get(write.alert_key, ()))
         for w in gone:
-            self.writes.remove(w)
+            self._remove(w)
         return gone
 
     def retry_later(
@@ -83,13 +126,13 @@ class Outbox:
         retry_after_s: float | None,
         random: Callable[[], float],
     ) -> None:
-        """Back off before the next attempt, at least as long as the service asked."""
+        """Back off before the next attempt, at least as long as the service asked (capped)."""
         write.attempts += 1
         # "Equal jitter": half the step fixed, half random, so a retry is never immediate.
-        step = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (write.attempts - 1))
+        step = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** min(write.attempts - 1, 32))
         delay = step / 2 + random() * step / 2
         if retry_after_s is not None:
-            delay = max(delay, retry_after_s)
+            delay = max(delay, min(max(retry_after_s, 0.0), BACKOFF_CAP_S))
         write.not_before = now + timedelta(seconds=delay)
 
     def retry_now(self) -> None:
@@ -97,11 +140,11 @@ class Outbox:
         for write in self.writes:
             write.not_before = None
 
-    @property
-    def next_attempt(self) -> datetime | None:
-        """When the earliest backed-off write may go."""
-        times = [w.not_before for w in self.writes if w.not_before is not None]
-        return min(times) if times else None
+    def shift(self, delta: timedelta) -> None:
+        """The wall clock was stepped: back-offs keep their remaining length."""
+        for write in self.writes:
+            if write.not_before is not None:
+                write.not_before += delta
 
 
 def dump_outbox(outbox: Outbox) -> dict[str, Any]:
@@ -109,10 +152,14 @@ def dump_outbox(outbox: Outbox) -> dict[str, Any]:
     return {
         "writes": [
             {
-                **asdict(w),
+                "key": w.key,
+                "alert_key": w.alert_key,
                 "kind": w.kind.value,
+                "body": w.body,
                 "queued_at": w.queued_at.isoformat(),
+                "attempts": w.attempts,
                 "not_before": w.not_before.isoformat() if w.not_before else None,
+                "fallback_told": w.fallback_told,
             }
             for w in outbox.writes
         ],
@@ -120,20 +167,61 @@ def dump_outbox(outbox: Outbox) -> dict[str, Any]:
     }
 
 
-def load_outbox(data: dict[str, Any]) -> Outbox:
-    """Rebuild from dump_outbox's output."""
-    return Outbox(
-        writes=[
-            Write(
-                key=w["key"],
-                alert_key=w["alert_key"],
-                kind=WriteKind(w["kind"]),
-                body=w["body"],
-                queued_at=datetime.fromisoformat(w["queued_at"]),
-                attempts=w["attempts"],
-                not_before=datetime.fromisoformat(w["not_before"]) if w["not_before"] else None,
-            )
-            for w in data.get("writes", [])
-        ],
-        alert_ids=dict(data.get("alert_ids", {})),
+def _time(value: Any) -> datetime:
+    try:
+        when = datetime.fromisoformat(value)
+    except (TypeError, ValueError) as err:
+        raise InvalidWriteError(f"time: {value!r}") from err
+    if when.tzinfo is None:
+        raise InvalidWriteError("time without a time zone")
+    return when
+
+
+def load_write(raw: Any, now: datetime) -> Write:
+    """One stored write; raise InvalidWriteError when it cannot be sent as it was made.
+
+    Bookkeeping fields missing from older records get safe defaults (sent again at once); the
+    key, the alert and the body are what the service saw and must be there.
+    """
+    if not isinstance(raw, dict):
+        raise InvalidWriteError("not an object")
+    key, alert_key, body = raw.get("key"), raw.get("alert_key"), raw.get("body")
+    if not isinstance(key, str) or not key or not isinstance(alert_key, str) or not alert_key:
+        raise InvalidWriteError("no key or alert")
+    if not isinstance(body, dict):
+        raise InvalidWriteError("no body")
+    try:
+        kind = WriteKind(str(raw.get("kind")))
+    except ValueError as err:
+        raise InvalidWriteError(str(err)) from err
+    attempts = raw.get("attempts", 0)
+    if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
+        attempts = 0
+    not_before = raw.get("not_before")
+    return Write(
+        key=key,
+        alert_key=alert_key,
+        kind=kind,
+        body=body,
+        queued_at=_time(raw["queued_at"]) if raw.get("queued_at") is not None else now,
+        attempts=attempts,
+        not_before=None if not_before is None else _time(not_before),
+        fallback_told=raw.get("fallback_told") is True,
     )
+
+
+def load_outbox(data: Any, now: datetime) -> tuple[Outbox, list[Any]]:
+    """Rebuild from dump_outbox's output; the writes that could not be read come back apart."""
+    outbox, unreadable = Outbox(), []
+    if not isinstance(data, dict):
+        return outbox, [data]
+    for raw in data.get("writes") or []:
+        try:
+            outbox.add(load_write(raw, now))
+        except InvalidWriteError:
+            unreadable.append(raw)
+    ids = data.get("alert_ids")
+    for alert_key, alert_id in (ids if isinstance(ids, dict) else {}).items():
+        if isinstance(alert_key, str) and isinstance(alert_id, str):
+            outbox.remember(alert_key, alert_id)
+    return outbox, unreadable

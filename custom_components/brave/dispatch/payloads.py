@@ -11,10 +11,9 @@ from typing import Any
 import uuid
 
 from ..engine.effects import AlertClosed, DoorOpened, Escalate, MorePresses, OccupantOk, SendAlert
+from .notices import AlertEvent
 
 _NAMESPACE = uuid.UUID("7d3f6a52-9a8e-4c1e-b0a6-3f1b1b2e5c11")
-
-type AlertEvent = Escalate | MorePresses | OccupantOk | DoorOpened | AlertClosed
 
 
 def idempotency_key(site_id: str, alert_key: str, step: str) -> str:
@@ -25,8 +24,7 @@ def idempotency_key(site_id: str, alert_key: str, step: str) -> str:
 def alert_request(
     site_id: str, station_id: str, label: str, language: str, effect: SendAlert
 ) -> dict[str, Any]:
-    """POST /v1/alerts body. Location and contacts only when the engine released them."""
-    plan = effect.rescue_plan
+    """POST /v1/alerts body. Location, contacts and notes only when the engine released them."""
     return {
         "site_id": site_id,
         "station": {"id": station_id, "label": label},
@@ -40,8 +38,8 @@ def alert_request(
         if effect.contacts is None
         else [{"name": c.name, "phone": c.phone, "role": c.role.value} for c in effect.contacts],
         "rescue_plan": {
-            "call_emergency_services": plan.call_emergency_services,
-            "notes": plan.notes,
+            "call_emergency_services": effect.call_emergency_services,
+            "notes": effect.notes,
         },
     }
 

@@ -1,56 +1,74 @@
-"""Delivers the outbox to the dispatch service, and tracks whether the service is reachable."""
+"""Delivers the outbox to the dispatch service, and tracks whether the service is reachable.
+
+Each alert has its own lane: its writes go in order, and no alert ever waits for another (a
+service that accepts connections and never answers holds up each alert by itself, never the
+others). A bounded number of requests run at once. Whenever the service has not taken an alert
+within FALLBACK_AFTER, or fails on it, the fallback group hears at once, once.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 import logging
 import random
+from typing import Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_track_point_in_utc_time, async_track_time_interval
-from homeassistant.helpers.storage import Store
-from homeassistant.util import dt as dt_util
+from homeassistant.helpers.event import async_call_later, async_track_time_interval
 
 from ..const import DOMAIN
 from .client import DispatchAuthError, DispatchClient, DispatchConnectionError, DispatchError
-from .outbox import Outbox, Write, WriteKind, dump_outbox, load_outbox
+from .outbox import Outbox, Write, WriteKind
 
 _LOGGER = logging.getLogger(__name__)
 
-LIVENESS_INTERVAL = timedelta(seconds=60)
+LIVENESS_INTERVAL: Final = timedelta(seconds=60)
+# The fallback group hears of an alert the service has not confirmed by then.
+FALLBACK_AFTER: Final = 10.0  # seconds
+# Requests in flight at once, across all alerts.
+MAX_IN_FLIGHT: Final = 8
 
-# Called when a write could not be delivered (now, or ever): the alert's key and why.
+# Called when the service has not taken an alert (now, or ever): the write and why.
 type FailureHandler = Callable[[Write, str], None]
 
 
 class DispatchSender:
-    """Sends queued writes in order, retrying with backoff; nothing is lost across restarts."""
+    """Sends queued writes, a lane per alert, retrying with backoff; nothing is lost."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (where it sends, what, and three hooks into the site)
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
         client: DispatchClient,
+        outbox: Outbox,
+        *,
+        now: Callable[[], datetime],
         on_failure: FailureHandler,
+        save: Callable[[], None],
     ) -> None:
-        """Prepare; nothing runs until async_start."""
+        """Prepare; nothing runs until async_start. `save` asks for the outbox to be written."""
         self.hass = hass
         self.entry = entry
         self.client = client
-        self.outbox = Outbox()
+        self.outbox = outbox
         self.connected: bool | None = None
         self.last_error: str | None = None
+        self._now = now
         self._on_failure = on_failure
-        self._store: Store[dict[str, object]] = Store(hass, 1, f"{DOMAIN}.{entry.entry_id}.outbox")
-        self._lock = asyncio.Lock()
+        self._save = save
         self._auth_refused = False
+        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._lanes: dict[str, asyncio.Task[None]] = {}
+        self._retries: dict[str, CALLBACK_TYPE] = {}
+        self._fallback_timers: dict[str, CALLBACK_TYPE] = {}
         self._unsubs: list[CALLBACK_TYPE] = []
-        self._unsub_retry: CALLBACK_TYPE | None = None
         self._listeners: list[Callable[[], None]] = []
+        self._stopping = False
 
     @callback
     def add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
@@ -63,118 +81,182 @@ class DispatchSender:
         for listener in list(self._listeners):
             listener()
 
-    async def async_start(self) -> None:
-        """Load what was pending at the last stop and start delivering it."""
-        if (data := await self._store.async_load()) is not None:
-            self.outbox = load_outbox(data)
-            # A restart is a fresh start for back-offs.
-            self.outbox.retry_now()
+    @callback
+    def async_start(self) -> None:
+        """Deliver what was pending at the last stop; back-offs start afresh."""
+        self.outbox.retry_now()
         self._unsubs.append(
             async_track_time_interval(self.hass, self._check_liveness, LIVENESS_INTERVAL)
         )
-        self.entry.async_create_task(self.hass, self._drain(), f"{DOMAIN} outbox")
+        for write in self.outbox.writes:
+            if write.kind is WriteKind.ALERT and not write.fallback_told:
+                self._arm_fallback(write)
+        self._wake_all()
 
     async def async_stop(self) -> None:
-        """Stop timers and save the queue."""
-        for unsub in self._unsubs:
+        """Stop timers and requests; pending writes stay in the outbox."""
+        self._stopping = True
+        for unsub in [*self._unsubs, *self._retries.values(), *self._fallback_timers.values()]:
             unsub()
-        if self._unsub_retry:
-            self._unsub_retry()
-            self._unsub_retry = None
-        await self._store.async_save(dump_outbox(self.outbox))
+        self._unsubs.clear()
+        self._retries.clear()
+        self._fallback_timers.clear()
+        lanes = list(self._lanes.values())
+        for lane in lanes:
+            lane.cancel()
+        await asyncio.gather(*lanes, return_exceptions=True)
 
     @callback
     def enqueue(self, write: Write) -> None:
-        """Queue a write; it is stored before it is sent."""
-        self.outbox.add(write)
+        """Queue a write and start its lane; it is written to disk at once, not waited for."""
+        if not self.outbox.add(write):
+            return
+        self._save()
         self._changed()
-        if self._auth_refused and write.kind is WriteKind.ALERT:
-            # Nothing is sent until a working key is entered: the fallback group hears now.
-            self._on_failure(write, "refused_key")
-        self.entry.async_create_task(self.hass, self._save_and_drain(), f"{DOMAIN} outbox")
+        if write.kind is WriteKind.ALERT:
+            if self._auth_refused:
+                # Nothing is sent until a working key is entered: the fallback group hears now.
+                self._tell_fallback(write, "refused_key")
+            else:
+                self._arm_fallback(write)
+        self._wake(write.alert_key)
 
     def alert_key_for(self, alert_id: str) -> str | None:
         """Which of our alerts the service calls alert_id."""
-        for key, known in self.outbox.alert_ids.items():
-            if known == alert_id:
-                return key
-        return None
+        return self.outbox.alert_key_for(alert_id)
 
-    async def _save_and_drain(self) -> None:
-        await self._store.async_save(dump_outbox(self.outbox))
-        await self._drain()
+    def alert_id_for(self, alert_key: str) -> str | None:
+        """The service's id for one of our alerts, once it took it."""
+        return self.outbox.alert_ids.get(alert_key)
 
-    async def _drain(self) -> None:
-        async with self._lock:
-            while not self._auth_refused and (due := self.outbox.due(dt_util.utcnow())):
-                for write in due:
+    # -- lanes ---------------------------------------------------------------------------
+
+    @callback
+    def _wake_all(self) -> None:
+        for alert_key in self.outbox.lanes:
+            self._wake(alert_key)
+
+    @callback
+    def _wake(self, alert_key: str) -> None:
+        if self._stopping or self._auth_refused:
+            return
+        if (running := self._lanes.get(alert_key)) is not None and not running.done():
+            return
+        if (unsub := self._retries.pop(alert_key, None)) is not None:
+            unsub()
+        lane = self.entry.async_create_task(
+            self.hass, self._run_lane(alert_key), f"{DOMAIN} dispatch {alert_key}"
+        )
+        # A lane with nothing to wait for ends before it is even stored (eager start).
+        if not lane.done():
+            self._lanes[alert_key] = lane
+
+    async def _run_lane(self, alert_key: str) -> None:
+        try:
+            while not self._auth_refused and (write := self.outbox.head(alert_key)):
+                now = self._now()
+                if write.not_before is not None and write.not_before > now:
+                    delay = (write.not_before - now).total_seconds()
+                    self._retries[alert_key] = async_call_later(
+                        self.hass, delay, partial(self._on_retry, alert_key)
+                    )
+                    return
+                async with self._in_flight:
                     await self._send(write)
-            await self._store.async_save(dump_outbox(self.outbox))
-            self._schedule_retry()
-        self._changed()
+        finally:
+            if self._lanes.get(alert_key) is asyncio.current_task():
+                del self._lanes[alert_key]
+            self._changed()
 
     @callback
-    def _schedule_retry(self) -> None:
-        if self._unsub_retry:
-            self._unsub_retry()
-            self._unsub_retry = None
-        if (when := self.outbox.next_attempt) is not None and not self._auth_refused:
-            self._unsub_retry = async_track_point_in_utc_time(self.hass, self._retry, when)
-
-    @callback
-    def _retry(self, _now: datetime) -> None:
-        self._unsub_retry = None
-        self.entry.async_create_task(self.hass, self._drain(), f"{DOMAIN} outbox retry")
+    def _on_retry(self, alert_key: str, _now: datetime) -> None:
+        self._retries.pop(alert_key, None)
+        self._wake(alert_key)
 
     async def _send(self, write: Write) -> None:
         try:
             if write.kind is WriteKind.ALERT:
                 alert = await self.client.create_alert(write.body, write.key)
                 self.outbox.delivered(write, alert.alert_id)
+                self._disarm_fallback(write.alert_key)
             elif (alert_id := self.outbox.alert_ids.get(write.alert_key)) is None:
                 # Its alert was refused for good; the fallback channels already carried it.
                 self.outbox.dropped(write)
-                return
             else:
                 await self.client.post_event(alert_id, write.body, write.key)
                 self.outbox.delivered(write)
         except DispatchConnectionError as err:
-            self.outbox.retry_later(write, dt_util.utcnow(), err.retry_after_s, random.random)
+            self.outbox.retry_later(write, self._now(), err.retry_after_s, random.random)
             self._set_connected(False, str(err))
-            if write.attempts == 1:
-                self._on_failure(write, "unreachable")
+            if write.kind is WriteKind.ALERT:
+                self._tell_fallback(write, "unreachable")
         except DispatchAuthError as err:
             self._auth_refused = True
             self._set_connected(False, str(err))
             self.entry.async_start_reauth(self.hass)
-            self._on_failure(write, "refused_key")
+            for pending in self.outbox.writes:
+                if pending.kind is WriteKind.ALERT:
+                    self._tell_fallback(pending, "refused_key")
         except DispatchError as err:
-            # 400/422 or a contract violation: retrying cannot help. Say so, and let the
-            # fallback channels carry the alert.
-            self.last_error = str(err)
-            for gone in self.outbox.dropped(write):
-                _LOGGER.error(
-                    "Dispatch service rejected %s for %s: %s", gone.kind, gone.alert_key, err
-                )
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                f"dispatch_rejected_{write.alert_key}",
-                is_fixable=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key="dispatch_rejected",
-                translation_placeholders={"error": str(err)},
-            )
-            self._on_failure(write, "rejected")
+            self._rejected(write, err)
         else:
             self._set_connected(True)
+        self._save()
+
+    @callback
+    def _rejected(self, write: Write, err: DispatchError) -> None:
+        """400/422 or a contract violation: retrying cannot help. Say so; fallback carries it."""
+        self.last_error = str(err)
+        for gone in self.outbox.dropped(write):
+            _LOGGER.error("Dispatch service rejected %s for %s: %s", gone.kind, gone.alert_key, err)
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"dispatch_rejected_{write.alert_key}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="dispatch_rejected",
+            translation_placeholders={"error": str(err)},
+        )
+        if write.kind is WriteKind.ALERT:
+            self._tell_fallback(write, "rejected")
+
+    # -- the fallback group --------------------------------------------------------------
+
+    @callback
+    def _arm_fallback(self, write: Write) -> None:
+        if write.alert_key in self._fallback_timers or self._stopping:
+            return
+
+        @callback
+        def _late(_now: datetime) -> None:
+            self._fallback_timers.pop(write.alert_key, None)
+            if self.outbox.head(write.alert_key) is write:
+                self._tell_fallback(write, "unreachable")
+
+        self._fallback_timers[write.alert_key] = async_call_later(self.hass, FALLBACK_AFTER, _late)
+
+    @callback
+    def _disarm_fallback(self, alert_key: str) -> None:
+        if (unsub := self._fallback_timers.pop(alert_key, None)) is not None:
+            unsub()
+
+    @callback
+    def _tell_fallback(self, write: Write, reason: str) -> None:
+        self._disarm_fallback(write.alert_key)
+        if write.fallback_told:
+            return
+        write.fallback_told = True
+        self._save()
+        self._on_failure(write, reason)
+
+    # -- the service's health ------------------------------------------------------------
 
     @callback
     def _set_connected(self, connected: bool, error: str | None = None) -> None:
         if connected and self.connected is False:
             _LOGGER.info(
-                "Dispatch service reachable again; %s queued writes to send",
-                len(self.outbox.writes),
+                "Dispatch service reachable again; %s queued writes to send", len(self.outbox)
             )
         elif not connected and self.connected is not False:
             _LOGGER.warning(
@@ -190,13 +272,12 @@ class DispatchSender:
     async def _check_liveness(self, _now: datetime) -> None:
         try:
             await self.client.health()
-        except DispatchAuthError as err:
-            self._set_connected(False, str(err))
         except DispatchError as err:
             self._set_connected(False, str(err))
-        else:
-            was_down = self.connected is False
-            self._set_connected(True)
-            if was_down and self.outbox.writes:
-                self.outbox.retry_now()
-                await self._drain()
+            return
+        was_down = self.connected is False
+        self._set_connected(True)
+        if was_down and len(self.outbox):
+            # Back: everything queued goes now, not at each write's next back-off.
+            self.outbox.retry_now()
+            self._wake_all()

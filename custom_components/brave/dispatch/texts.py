@@ -32,6 +32,7 @@ class ResponderMessage(StrEnum):
     CLOSED = "closed"
     CANNOT_MONITOR = "cannot_monitor"
     DISPATCH_DOWN = "dispatch_down"
+    OCCUPANT_OK = "occupant_ok"
 
 
 # SMS replies: "ok" or "8" takes the alert; a number records the outcome.
@@ -70,6 +71,10 @@ _TEXTS: dict[str, dict[ResponderMessage, str]] = {
             "{label} needs a SAFETY CHECK ({kind}) and the dispatch service is not answering. "
             "Reply ok."
         ),
+        ResponderMessage.OCCUPANT_OK: (
+            "{label}: the person there says they are okay. The alert stays open until a "
+            "responder closes it."
+        ),
     },
     "fr": {
         ResponderMessage.ALERT: (
@@ -99,6 +104,10 @@ _TEXTS: dict[str, dict[ResponderMessage, str]] = {
             "{label} a besoin d'une VÉRIFICATION ({kind}) et le service de répartition "
             "ne répond pas. Répondez ok."
         ),
+        ResponderMessage.OCCUPANT_OK: (
+            "{label}: la personne dit aller bien. L'alerte reste ouverte jusqu'à sa fermeture "
+            "par un intervenant."
+        ),
     },
     # SMS keep to GSM characters: Spanish accents other than é would halve the segment.
     "es": {
@@ -125,6 +134,10 @@ _TEXTS: dict[str, dict[ResponderMessage, str]] = {
         ResponderMessage.DISPATCH_DOWN: (
             "{label} necesita una REVISION ({kind}) y el servicio de despacho no responde. "
             "Responda ok."
+        ),
+        ResponderMessage.OCCUPANT_OK: (
+            "{label}: la persona dice que esta bien. La alerta sigue abierta hasta que "
+            "alguien la cierre."
         ),
     },
 }
@@ -154,13 +167,18 @@ _KINDS: dict[str, dict[str, str]] = {
 }
 
 
+def kind_word(language: str, kind: str) -> str:
+    """An alert kind in plain words."""
+    return _KINDS.get(language, _KINDS["en"]).get(kind, kind)
+
+
 def responder_text(
     language: str, message: ResponderMessage, *, test: bool = False, **values: str
 ) -> str:
     """A message for responders; test alerts are marked so nobody runs for a drill."""
     texts = _TEXTS.get(language, _TEXTS["en"])
     if "kind" in values:
-        values["kind"] = _KINDS.get(language, _KINDS["en"]).get(values["kind"], values["kind"])
+        values["kind"] = kind_word(language, values["kind"])
     text = texts[message].format(**values)
     return f"[TEST] {text}" if test else text
 

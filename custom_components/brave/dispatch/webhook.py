@@ -22,7 +22,7 @@ from homeassistant.util import dt as dt_util
 from ..const import CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN
 
 if TYPE_CHECKING:
-    from .. import BraveConfigEntry
+    from ..types import BraveConfigEntry
 
 MAX_SKEW_S = 300
 

@@ -25,6 +25,11 @@ class Timers:
     # Help button.
     help_renotify: timedelta = timedelta(minutes=2)
     help_session: timedelta = timedelta(hours=2)
+    # However fast presses come, responders hear about them at most this often (the first
+    # "urgent" excepted): a storm of presses must not become a storm of messages.
+    help_renotify_min: timedelta = timedelta(seconds=30)
+    # A pause without an end of its own ends after this; zero keeps it until someone resumes.
+    auto_resume: timedelta = timedelta(minutes=60)
 
 
 class ContactRole(StrEnum):

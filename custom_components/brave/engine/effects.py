@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from .config import Contact, Location, RescuePlan
+from .config import Contact, Location
 from .events import Outcome
 
 
@@ -70,7 +70,7 @@ class PromptAnswered(Effect):
 class SendAlert(Effect):
     """Call responders and the dispatch service.
 
-    `location` and `contacts` are set only past the release point.
+    `location`, `contacts` and the rescue plan's `notes` are set only past the release point.
     """
 
     alert_key: str
@@ -80,16 +80,24 @@ class SendAlert(Effect):
     details: dict[str, int]
     location: Location | None
     contacts: tuple[Contact, ...] | None
-    rescue_plan: RescuePlan
+    call_emergency_services: bool
+    notes: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class Escalate(Effect):
-    """A reminder, the fallback group's notice, or the final alert, for an open alert."""
+    """A reminder, the fallback group's notice, or the final alert, for an open alert.
+
+    The fallback notice and the final alert reach people who were not told before: past the
+    release point they carry the location, contacts and notes as the alert did.
+    """
 
     alert_key: str
     step: Step
     reminder: int
+    location: Location | None = None
+    contacts: tuple[Contact, ...] | None = None
+    notes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

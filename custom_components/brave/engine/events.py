@@ -6,9 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from .config import StationConfig
+
 
 class PressAction(StrEnum):
-    """What a button gesture is configured to mean (any press also answers a prompt)."""
+    """What a button gesture is configured to mean.
+
+    A help gesture always calls for help, even during a prompt. Any other gesture (and any
+    press on a station without the help-button mode) answers a prompt.
+    """
 
     HELP = "help"
     ANSWER = "answer"
@@ -117,7 +123,7 @@ class SensorAvailability(Event):
 
 @dataclass(frozen=True, slots=True)
 class Pause(Event):
-    """Someone paused monitoring, optionally until a time."""
+    """Someone paused monitoring, until a time, or for the station's auto-resume time."""
 
     until: datetime | None = None
 
@@ -130,3 +136,10 @@ class Resume(Event):
 @dataclass(frozen=True, slots=True)
 class SendTest(Event):
     """Send a test alert along the whole path."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reconfigured(Event):
+    """The station's settings changed: every pending step is planned again at once."""
+
+    config: StationConfig

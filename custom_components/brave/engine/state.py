@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -38,6 +38,12 @@ class Ladder:
     presses: int = 0
     last_update: datetime | None = None
     responder: str | None = None
+    # Location and contacts went out with the alert.
+    released: bool = False
+    # Presses counted when responders were last told, and whether a re-notification waits
+    # for the rate limit.
+    notified_presses: int = 0
+    renotify_pending: bool = False
 
 
 @dataclass(slots=True)
@@ -66,8 +72,32 @@ class StationState:
     # Safety.
     paused: bool = False
     paused_until: datetime | None = None
+    # When the pause began, and whether its end follows the auto-resume setting.
+    paused_at: datetime | None = None
+    pause_default: bool = False
     unavailable: set[str] = field(default_factory=set)
     cannot_monitor: set[str] = field(default_factory=set)
+
+
+class InvalidStateError(ValueError):
+    """A stored state that cannot be read back."""
+
+
+def shift_times(state: StationState, delta: timedelta) -> None:
+    """Move every time the state holds by delta (the wall clock was stepped).
+
+    Every remaining wait keeps its length, so nothing fires early, late, twice or never.
+    """
+
+    def moved[T](value: T) -> T:
+        return value + delta if isinstance(value, datetime) else value
+
+    for f in fields(StationState):
+        setattr(state, f.name, moved(getattr(state, f.name)))
+    if (ladder := state.ladder) is not None:
+        state.ladder = replace(
+            ladder, **{f.name: moved(getattr(ladder, f.name)) for f in fields(Ladder)}
+        )
 
 
 def _dump(value: Any) -> Any:
@@ -76,54 +106,131 @@ def _dump(value: Any) -> Any:
     if isinstance(value, set):
         return sorted(value)
     if isinstance(value, Ladder):
-        return {name: _dump(getattr(value, name)) for name in Ladder.__dataclass_fields__}
+        return {f.name: _dump(getattr(value, f.name)) for f in fields(Ladder)}
     return value
-
-
-def _time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
 
 
 def dump_state(state: StationState) -> dict[str, Any]:
     """Snapshot a state as JSON-safe data."""
-    return {name: _dump(getattr(state, name)) for name in StationState.__dataclass_fields__}
+    return {f.name: _dump(getattr(state, f.name)) for f in fields(StationState)}
 
 
-def load_state(data: dict[str, Any]) -> StationState:
-    """Rebuild a state from dump_state's output."""
-    ladder = data.get("ladder")
+class _Reader:
+    """Typed reads from stored data; fields added since a record was written get defaults."""
+
+    def __init__(self, data: Any) -> None:
+        if not isinstance(data, dict):
+            raise InvalidStateError("not an object")
+        self.data: dict[str, Any] = data
+
+    def _get[T](self, key: str, kind: type[T], default: T) -> T:
+        value = self.data.get(key, default)
+        # bool is an int: a flag must not be read as a count, nor a count as a flag.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise InvalidStateError(f"{key}: {value!r}")
+        return value
+
+    def flag(self, key: str) -> bool:
+        return self._get(key, bool, False)
+
+    def count(self, key: str) -> int:
+        value = self._get(key, int, 0)
+        if value < 0:
+            raise InvalidStateError(f"{key}: {value!r}")
+        return value
+
+    def text(self, key: str) -> str:
+        return self._get(key, str, "")
+
+    def time(self, key: str) -> datetime | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        try:
+            when = datetime.fromisoformat(value)
+        except (TypeError, ValueError) as err:
+            raise InvalidStateError(f"{key}: {value!r}") from err
+        if when.tzinfo is None:
+            raise InvalidStateError(f"{key}: no time zone")
+        return when
+
+    def strings(self, key: str) -> list[str]:
+        value = self._get(key, list, [])
+        if not all(isinstance(item, str) for item in value):
+            raise InvalidStateError(f"{key}: {value!r}")
+        return list(value)
+
+
+def _ladder(data: Any) -> Ladder | None:
+    if data is None:
+        return None
+    r = _Reader(data)
+    details = r.data.get("details", {})
+    if not isinstance(details, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+        for k, v in details.items()
+    ):
+        raise InvalidStateError(f"details: {details!r}")
+    started_at = r.time("started_at")
+    if not (key := r.text("alert_key")) or started_at is None:
+        raise InvalidStateError("a ladder needs its alert key and start")
+    try:
+        trigger, stage = Trigger(str(r.data.get("trigger"))), Stage(str(r.data.get("stage")))
+        urgency = Urgency(str(r.data.get("urgency", Urgency.NORMAL)))
+    except ValueError as err:
+        raise InvalidStateError(str(err)) from err
+    responder = r.data.get("responder")
+    if responder is not None and not isinstance(responder, str):
+        raise InvalidStateError(f"responder: {responder!r}")
+    return Ladder(
+        alert_key=key,
+        trigger=trigger,
+        started_at=started_at,
+        stage=stage,
+        deadline=r.time("deadline"),
+        details=dict(details),
+        reminders=r.count("reminders"),
+        urgency=urgency,
+        presses=r.count("presses"),
+        last_update=r.time("last_update"),
+        responder=responder,
+        # Records from before this field: prompted alerts always released.
+        released=r.flag("released")
+        if "released" in r.data
+        else stage not in CANCELLABLE and trigger in _PROMPTED_KINDS,
+        notified_presses=r.count("notified_presses")
+        if "notified_presses" in r.data
+        else r.count("presses"),
+        renotify_pending=r.flag("renotify_pending"),
+    )
+
+
+_PROMPTED_KINDS = frozenset({Trigger.STILLNESS, Trigger.DURATION, Trigger.MISSED_CHECK_IN})
+
+
+def load_state(data: Any) -> StationState:
+    """Rebuild a state from dump_state's output; raise InvalidStateError when it cannot."""
+    r = _Reader(data)
     return StationState(
-        present=data["present"],
-        present_since=_time(data["present_since"]),
-        presence_confirmed=data["presence_confirmed"],
-        door_open=data["door_open"],
-        moving=data["moving"],
-        session_start=_time(data["session_start"]),
-        still_since=_time(data["still_since"]),
-        stillness_alerted=data["stillness_alerted"],
-        next_duration=_time(data["next_duration"]),
-        check_in_active=data["check_in_active"],
-        next_prompt=_time(data["next_prompt"]),
-        missed_check_ins=data["missed_check_ins"],
-        ladder=None
-        if ladder is None
-        else Ladder(
-            alert_key=ladder["alert_key"],
-            trigger=Trigger(ladder["trigger"]),
-            started_at=datetime.fromisoformat(ladder["started_at"]),
-            stage=Stage(ladder["stage"]),
-            deadline=_time(ladder["deadline"]),
-            details=dict(ladder["details"]),
-            reminders=ladder["reminders"],
-            urgency=Urgency(ladder["urgency"]),
-            presses=ladder["presses"],
-            last_update=_time(ladder["last_update"]),
-            responder=ladder["responder"],
-        ),
-        alert_seq=data["alert_seq"],
-        open_alerts=list(data["open_alerts"]),
-        paused=data["paused"],
-        paused_until=_time(data["paused_until"]),
-        unavailable=set(data["unavailable"]),
-        cannot_monitor=set(data["cannot_monitor"]),
+        present=r.flag("present"),
+        present_since=r.time("present_since"),
+        presence_confirmed=r.flag("presence_confirmed"),
+        door_open=r.flag("door_open"),
+        moving=r.flag("moving"),
+        session_start=r.time("session_start"),
+        still_since=r.time("still_since"),
+        stillness_alerted=r.flag("stillness_alerted"),
+        next_duration=r.time("next_duration"),
+        check_in_active=r.flag("check_in_active"),
+        next_prompt=r.time("next_prompt"),
+        missed_check_ins=r.count("missed_check_ins"),
+        ladder=_ladder(r.data.get("ladder")),
+        alert_seq=r.count("alert_seq"),
+        open_alerts=r.strings("open_alerts"),
+        paused=r.flag("paused"),
+        paused_until=r.time("paused_until"),
+        paused_at=r.time("paused_at"),
+        pause_default=r.flag("pause_default"),
+        unavailable=set(r.strings("unavailable")),
+        cannot_monitor=set(r.strings("cannot_monitor")),
     )

@@ -43,6 +43,7 @@ from .events import (
     PresenceChanged,
     PressAction,
     Pressed,
+    Reconfigured,
     Resolved,
     Resume,
     SendTest,
@@ -123,6 +124,9 @@ class Station:
         """Apply one input; return what must be done, in order."""
         effects = self._fire_due(event.at)
         match event:
+            case Reconfigured(config=config):
+                self._replan(event.at, config)
+                effects += self._fire_due(event.at)
             case Tick():
                 pass
             case PresenceChanged(present=present):
@@ -161,6 +165,9 @@ class Station:
         candidates: list[tuple[datetime, int, Firing]] = []
         if s.ladder is not None and s.ladder.deadline is not None:
             candidates.append((s.ladder.deadline, 0, self._fire_ladder))
+        if s.ladder is not None and s.ladder.renotify_pending:
+            assert s.ladder.last_update is not None
+            candidates.append((s.ladder.last_update + t.help_renotify_min, 0, self._fire_renotify))
         if s.paused and s.paused_until is not None:
             candidates.append((s.paused_until, 1, self._fire_resume))
         if s.present_since is not None and not s.presence_confirmed:
@@ -214,12 +221,33 @@ class Station:
                 n = ladder.reminders
                 if n >= cfg.final_at_reminder:
                     ladder.deadline = None
-                    return [Escalate(when, late, ladder.alert_key, Step.FINAL, n)]
+                    return [self._escalate_step(ladder, when, late, Step.FINAL)]
                 ladder.deadline = when + cfg.timers.reminder
                 effects: list[Effect] = [Escalate(when, late, ladder.alert_key, Step.REMINDER, n)]
                 if n == cfg.fallback_at_reminder:
-                    effects.append(Escalate(when, late, ladder.alert_key, Step.FALLBACK, n))
+                    effects.append(self._escalate_step(ladder, when, late, Step.FALLBACK))
                 return effects
+
+    def _escalate_step(self, ladder: Ladder, when: datetime, late: bool, step: Step) -> Escalate:
+        """The fallback notice or the final alert: new people, so the released details too."""
+        if not ladder.released:
+            return Escalate(when, late, ladder.alert_key, step, ladder.reminders)
+        release = self.config.release
+        return Escalate(
+            when,
+            late,
+            ladder.alert_key,
+            step,
+            ladder.reminders,
+            location=release.location,
+            contacts=release.contacts,
+            notes=self.config.rescue_plan.notes or None,
+        )
+
+    def _fire_renotify(self, when: datetime, now: datetime) -> list[Effect]:
+        ladder = self.state.ladder
+        assert ladder is not None
+        return [self._notify_presses(ladder, when)]
 
     def _fire_resume(self, when: datetime, now: datetime) -> list[Effect]:
         self._resume(when)
@@ -306,8 +334,10 @@ class Station:
         ladder.stage = Stage.ALERTED
         ladder.deadline = when + self.config.timers.reminder
         ladder.last_update = when
+        ladder.released = release
+        ladder.notified_presses = ladder.presses
         self.state.open_alerts.append(ladder.alert_key)
-        details = self.config.release
+        details, plan = self.config.release, self.config.rescue_plan
         return SendAlert(
             when,
             late,
@@ -318,7 +348,9 @@ class Station:
             details=dict(ladder.details),
             location=details.location if release else None,
             contacts=details.contacts if release else None,
-            rescue_plan=self.config.rescue_plan,
+            call_emergency_services=plan.call_emergency_services,
+            # Notes are personal ("neighbour in 4B has naloxone"): they travel with the location.
+            notes=(plan.notes or None) if release else None,
         )
 
     def _cancel_prompt(self, at: datetime) -> list[Effect]:
@@ -401,18 +433,25 @@ class Station:
             return self._cancel_prompt(at)
         return [DoorOpened(at, False, ladder.alert_key)]
 
-    def _on_press(self, at: datetime, action: PressAction) -> list[Effect]:
+    def _on_press(self, at: datetime, action: PressAction) -> list[Effect]:  # noqa: PLR0911
         s, cfg = self.state, self.config
         ladder = s.ladder
+        calls_for_help = action is PressAction.HELP and cfg.help_button
         if ladder is not None and ladder.stage in CANCELLABLE:
-            # Any press answers a prompt or stops the countdown.
-            return self._cancel_prompt(at)
+            if not calls_for_help:
+                # Any other gesture answers a prompt or stops the countdown.
+                return self._cancel_prompt(at)
+            # A help gesture never cancels a call for help: the person is responsive, so the
+            # prompt ends, and their own call for help goes out at once.
+            s.ladder = None
+            self._sign_of_life(at)
+            return self._alert(at, Trigger.HELP_REQUEST, at, {"presses": 1})
         if action is PressAction.ANSWER:
             return self._on_im_ok(at)
         if action is PressAction.START_CHECK_IN:
             self._start_check_in(at)
             return []
-        if not cfg.help_button:
+        if not calls_for_help:
             self._sign_of_life(at)
             return []
         effects: list[Effect] = []
@@ -426,22 +465,32 @@ class Station:
         return effects + self._alert(at, Trigger.HELP_REQUEST, at, {"presses": 1})
 
     def _more_presses(self, at: datetime, ladder: Ladder) -> list[Effect]:
-        cfg = self.config
+        cfg, every = self.config, self.config.renotify_every_presses
         ladder.presses += 1
         presses = ladder.details["presses"] = ladder.presses
         assert ladder.last_update is not None
         became_urgent = presses >= cfg.urgent_at_press and ladder.urgency is Urgency.NORMAL
+        since = at - ladder.last_update
         due = (
             became_urgent
-            or presses % cfg.renotify_every_presses == 0
-            or at - ladder.last_update >= cfg.timers.help_renotify
+            or presses // every > ladder.notified_presses // every
+            or since >= cfg.timers.help_renotify
         )
         if became_urgent:
             ladder.urgency = Urgency.URGENT
         if not due:
             return []
+        if not became_urgent and since < cfg.timers.help_renotify_min:
+            # Told too recently: responders hear the count when the limit allows.
+            ladder.renotify_pending = True
+            return []
+        return [self._notify_presses(ladder, at)]
+
+    def _notify_presses(self, ladder: Ladder, at: datetime) -> MorePresses:
         ladder.last_update = at
-        return [MorePresses(at, False, ladder.alert_key, ladder.urgency, presses)]
+        ladder.notified_presses = ladder.presses
+        ladder.renotify_pending = False
+        return MorePresses(at, False, ladder.alert_key, ladder.urgency, ladder.presses)
 
     def _on_im_ok(self, at: datetime) -> list[Effect]:
         s = self.state
@@ -531,7 +580,9 @@ class Station:
             # A pause that has already ended changes nothing.
             return []
         s.paused = True
-        s.paused_until = until
+        s.paused_at = at
+        s.pause_default = until is None
+        s.paused_until = until if until is not None else self._default_resume(at)
         if s.ladder is not None and s.ladder.stage in CANCELLABLE:
             return self._cancel_prompt(at)
         return []
@@ -541,7 +592,42 @@ class Station:
         if not s.paused:
             return
         s.paused = False
-        s.paused_until = None
+        s.paused_until = s.paused_at = None
+        s.pause_default = False
         self._sign_of_life(at)
         if s.next_duration is not None and s.next_duration <= at:
             s.next_duration = at + self.config.timers.duration_repeat
+
+    def _default_resume(self, paused_at: datetime) -> datetime | None:
+        auto = self.config.timers.auto_resume
+        return paused_at + auto if auto > timedelta(0) else None
+
+    # -- settings --------------------------------------------------------------------------
+
+    def _replan(self, at: datetime, config: StationConfig) -> None:
+        """Take new settings; every pending step moves by its timer's change, none into the past.
+
+        A step the new settings bring before now fires now (on time: it was not missed).
+        """
+        old, new = self.config.timers, config.timers
+        self.config = config
+        s = self.state
+
+        def moved(when: datetime | None, before: timedelta, after: timedelta) -> datetime | None:
+            return None if when is None else max(at, when + after - before)
+
+        if (ladder := s.ladder) is not None and ladder.deadline is not None:
+            timer = {
+                Stage.PROMPT: "answer_window",
+                Stage.COUNTDOWN: "countdown",
+            }.get(ladder.stage, "reminder")
+            ladder.deadline = moved(ladder.deadline, getattr(old, timer), getattr(new, timer))
+        s.next_prompt = moved(s.next_prompt, old.check_in_interval, new.check_in_interval)
+        if s.session_start is not None and s.next_duration is not None:
+            if s.next_duration == s.session_start + old.duration:
+                s.next_duration = moved(s.next_duration, old.duration, new.duration)
+            else:
+                s.next_duration = moved(s.next_duration, old.duration_repeat, new.duration_repeat)
+        if s.paused and s.pause_default and s.paused_at is not None:
+            resume = self._default_resume(s.paused_at)
+            s.paused_until = None if resume is None else max(at, resume)

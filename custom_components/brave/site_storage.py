@@ -1,0 +1,227 @@
+"""A site's store on disk: read back record by record, written within a bounded time.
+
+Home Assistant's `Store.async_delay_save` pushes its write back on every call, so under radars
+reporting every second it never writes. Here the first change arms one timer and later changes
+ride on it: a change is on disk within SAVE_WITHIN whatever the load. Changes that leave Home
+Assistant (an alert, a dispatch write) ask for a write at once; nothing waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+import logging
+from pathlib import Path
+import shutil
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from homeassistant.util.file import WriteError
+from homeassistant.util.json import SerializationError
+
+from .const import DOMAIN
+from .engine.state import InvalidStateError
+from .site_records import VERSION, SiteRecords, migrate, read_site
+
+_LOGGER = logging.getLogger(__name__)
+
+SAVE_WITHIN: Final = 1.0  # seconds
+RETRY_WRITE_AFTER: Final = 10.0  # seconds
+ISSUE_UNREADABLE: Final = "storage_unreadable"
+ISSUE_WRITE_FAILED: Final = "storage_write_failed"
+ISSUE_STATION: Final = "storage_station"
+ISSUE_WRITES: Final = "storage_writes"
+
+
+class _SiteStore(Store[dict[str, Any]]):
+    """The site's Store: migrates version 1, and says whether each write reached the disk."""
+
+    def __init__(self, hass: HomeAssistant, key: str, on_written: Callable[[bool], None]) -> None:
+        super().__init__(hass, VERSION, key)
+        self._on_written = on_written
+        self.legacy: Store[dict[str, Any]] | None = None
+
+    async def _async_migrate_func(
+        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
+    ) -> dict[str, Any]:
+        self.legacy = Store[dict[str, Any]](self.hass, 1, f"{self.key}.outbox")
+        return migrate(old_major_version, old_data, await self.legacy.async_load())
+
+    async def _async_write_data(self, data: dict[str, Any]) -> None:
+        try:
+            await super()._async_write_data(data)
+        except WriteError, SerializationError:
+            self._on_written(False)
+            raise
+        self._on_written(True)
+
+
+class SiteStorage:
+    """Loads and saves one site's stations, outbox and bookkeeping."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, snapshot: Callable[[], dict[str, Any]]
+    ) -> None:
+        """`snapshot` builds what is saved, at the time of each write."""
+        self.hass = hass
+        self.entry = entry
+        self._snapshot = snapshot
+        self._store = _SiteStore(hass, f"{DOMAIN}.{entry.entry_id}", self._written)
+        self._unsub_timer: CALLBACK_TYPE | None = None
+        self._writing: set[asyncio.Task[None]] = set()
+        self._closed = False
+        self.failing = False
+
+    # -- reading -------------------------------------------------------------------------
+
+    async def async_load(self, titles: dict[str, str]) -> SiteRecords:
+        """Read what was saved; anything unreadable is set aside and reported, never fatal.
+
+        `titles` names the stations for the repairs.
+        """
+        now = dt_util.utcnow()
+        try:
+            data = await self._store.async_load()
+            records = read_site(data or {}, now)
+        except (HomeAssistantError, InvalidStateError, KeyError, TypeError, ValueError) as err:
+            kept = await self.hass.async_add_executor_job(_set_aside, Path(self._store.path), now)
+            _LOGGER.error(
+                "Brave could not read its saved state (%s); stations start fresh%s",
+                type(err).__name__,
+                f", the file was kept as {kept}" if kept else "",
+            )
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                f"{ISSUE_UNREADABLE}_{self.entry.entry_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key=ISSUE_UNREADABLE,
+                translation_placeholders={"site": self.entry.title, "kept": kept or "-"},
+            )
+            return SiteRecords()
+        if self._store.legacy is not None:
+            # Migrated and written in the new layout: the old outbox store is no longer read.
+            await self._store.legacy.async_remove()
+        self._report_set_aside(records, titles)
+        return records
+
+    @callback
+    def _report_set_aside(self, records: SiteRecords, titles: dict[str, str]) -> None:
+        for station_id in records.bad_stations:
+            _LOGGER.error(
+                "The saved state of station %s could not be read: it was set aside and the "
+                "station starts fresh",
+                station_id,
+            )
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                f"{ISSUE_STATION}_{station_id}",
+                is_fixable=True,
+                is_persistent=True,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key=ISSUE_STATION,
+                translation_placeholders={"station": titles.get(station_id, station_id)},
+                data={"entry_id": self.entry.entry_id, "station_id": station_id},
+            )
+        if records.bad_writes:
+            _LOGGER.error(
+                "%s saved dispatch writes could not be read and were set aside",
+                len(records.bad_writes),
+            )
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                f"{ISSUE_WRITES}_{self.entry.entry_id}",
+                is_fixable=True,
+                is_persistent=True,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key=ISSUE_WRITES,
+                translation_placeholders={
+                    "site": self.entry.title,
+                    "count": str(len(records.bad_writes)),
+                },
+                data={"entry_id": self.entry.entry_id},
+            )
+
+    # -- writing -------------------------------------------------------------------------
+
+    @callback
+    def changed(self) -> None:
+        """Something changed: on disk within SAVE_WITHIN, however often this is called."""
+        if self._unsub_timer is None and not self._closed:
+            self._unsub_timer = async_call_later(self.hass, SAVE_WITHIN, self._on_timer)
+
+    @callback
+    def save_now(self) -> None:
+        """Write now (an alert or a dispatch write was made); nothing waits for it."""
+        if self._closed:
+            return
+        self._cancel_timer()
+        task = self.hass.async_create_task(self._write(), f"{DOMAIN} save", eager_start=False)
+        self._writing.add(task)
+        task.add_done_callback(self._writing.discard)
+
+    @callback
+    def _on_timer(self, _now: datetime) -> None:
+        self._unsub_timer = None
+        self.save_now()
+
+    @callback
+    def _cancel_timer(self) -> None:
+        if self._unsub_timer is not None:
+            self._unsub_timer()
+            self._unsub_timer = None
+
+    async def _write(self) -> None:
+        await self._store.async_save(self._snapshot())
+
+    @callback
+    def _written(self, ok: bool) -> None:
+        issue = f"{ISSUE_WRITE_FAILED}_{self.entry.entry_id}"
+        if ok:
+            if self.failing:
+                _LOGGER.info("Brave can save its state again")
+                ir.async_delete_issue(self.hass, DOMAIN, issue)
+            self.failing = False
+            return
+        if not self.failing:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue,
+                is_fixable=False,
+                severity=ir.IssueSeverity.CRITICAL,
+                translation_key=ISSUE_WRITE_FAILED,
+                translation_placeholders={"site": self.entry.title},
+            )
+        self.failing = True
+        # Monitoring carries on from memory; the write is tried again until it works.
+        if not self._closed and self._unsub_timer is None:
+            self._unsub_timer = async_call_later(self.hass, RETRY_WRITE_AFTER, self._on_timer)
+
+    async def async_close(self) -> None:
+        """Write everything now and stop."""
+        self._cancel_timer()
+        if self._writing:
+            await asyncio.gather(*self._writing, return_exceptions=True)
+        await self._write()
+        self._closed = True
+        self._cancel_timer()
+
+
+def _set_aside(path: Path, now: datetime) -> str | None:
+    """Copy an unreadable store file next to itself; its new name, or None if none exists."""
+    if not path.exists():
+        return None
+    kept = path.with_name(f"{path.name}.unreadable-{now.strftime('%Y%m%dT%H%M%S')}")
+    shutil.copy2(path, kept)
+    return str(kept)

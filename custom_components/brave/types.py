@@ -1,0 +1,9 @@
+"""The site entry's type: a config entry whose runtime data is its running site."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntry
+
+from .site import BraveSite
+
+type BraveConfigEntry = ConfigEntry[BraveSite]
