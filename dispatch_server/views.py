@@ -135,6 +135,7 @@ def alert_view(stored: StoredAlert) -> dict[str, Any]:
         "alert_id": alert["alert_id"],
         "station": request["station"]["label"],
         "kind": kind,
+        "began": _moment(request["started_at"], zone),
         "urgent": alert["urgency"] == "urgent",
         "status": alert["status"],
         "status_text": STATUSES[alert["status"]],
