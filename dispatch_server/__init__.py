@@ -1,5 +1,5 @@
-"""Reference Volunteer Dispatch API v1 server, for tests and local development.
+"""Reference Volunteer Dispatch API v1 server with a responder desk.
 
-Runs on loopback only. It speaks the contract in DISPATCH_API.md so the integration can be
-exercised over real HTTP; it is not meant for production dispatch.
+It speaks the contract in DISPATCH_API.md (the tests and scripts/develop run it), and a small
+organisation can run it for its own building: see docs/dispatch-server.md.
 """

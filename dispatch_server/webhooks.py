@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import aiohttp
+from yarl import URL
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -28,11 +29,18 @@ def signed_headers(secret: str, raw_body: bytes, timestamp: int | None = None) -
 async def deliver(
     session: aiohttp.ClientSession, url: str, secret: str, update: dict[str, Any]
 ) -> int | None:
-    """POST one status update; the receiver's status code, or None when unreachable."""
+    """POST one status update; the receiver's status code, or None when unreachable.
+
+    A redirect is not followed (the receiver's answer is the 3xx): an update goes only where
+    the site said.
+    """
     raw = json.dumps(update).encode()
     try:
-        async with session.post(url, data=raw, headers=signed_headers(secret, raw)) as resp:
+        async with session.post(
+            url, data=raw, headers=signed_headers(secret, raw), allow_redirects=False
+        ) as resp:
             return resp.status
-    except aiohttp.ClientError as err:
-        _LOGGER.warning("Webhook to %s failed: %s", url, err)
+    except (aiohttp.ClientError, TimeoutError) as err:
+        # The path holds the site's webhook id, a secret of its own: log the origin only.
+        _LOGGER.warning("Webhook to %s failed: %r", URL(url).origin(), err)
         return None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+import re
 import socket
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import CONF_API_KEY, CONF_URL
@@ -67,6 +69,35 @@ async def dispatch_server(serve: Serve) -> RunningServer:
     """The reference dispatch server, over real HTTP on 127.0.0.1."""
     store = Store()
     return RunningServer(url=await serve(create_app(API_KEY, store)), api_key=API_KEY, store=store)
+
+
+RESPONDER = "Sam"
+RESPONDER_PASSWORD = "correct horse battery"  # noqa: S105 (a test account)
+
+
+async def sign_in(
+    session: aiohttp.ClientSession,
+    url: str,
+    name: str = RESPONDER,
+    password: str = RESPONDER_PASSWORD,
+) -> str:
+    """Sign in at the responder desk as a browser would; the session's CSRF token.
+
+    The session's cookie jar must accept cookies from 127.0.0.1 (CookieJar(unsafe=True)).
+    """
+    async with session.get(f"{url}/responder/login") as resp:
+        form_token = csrf_token(await resp.text())
+    form = {"name": name, "password": password, "csrf_token": form_token}
+    async with session.post(f"{url}/responder/login", data=form) as resp:
+        assert resp.url.path == "/responder", await resp.text()
+        return csrf_token(await resp.text())
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token in a page's forms."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None, html
+    return found[1]
 
 
 @pytest.fixture

@@ -224,7 +224,8 @@ async def test_rejected_alert_raises_a_repair_and_uses_the_fallback(
     # Nothing is retried: the queue is empty and later steps for that alert are dropped.
     assert _site_state(hass, "sensor.brave_reference_dispatch_queued_dispatch_writes") == "0"
     last_error = _site_state(hass, "sensor.brave_reference_dispatch_last_dispatch_error")
-    assert "422" in last_error
+    # A site the key does not own (here: none) is refused as unknown.
+    assert "404" in last_error
 
 
 async def test_restart_with_queued_alert_delivers_it_once(

@@ -14,7 +14,16 @@ import pytest
 
 from dispatch_server.webhooks import signed_headers
 
-from .conftest import BUTTON, WEBHOOK_ID, RunningServer, site_with_station, station_data
+from .conftest import (
+    BUTTON,
+    RESPONDER,
+    RESPONDER_PASSWORD,
+    WEBHOOK_ID,
+    RunningServer,
+    sign_in,
+    site_with_station,
+    station_data,
+)
 from .helpers import advance, setup_site, station_state
 
 type ClientFactory = Any
@@ -115,13 +124,17 @@ async def test_responder_page_drives_the_webhook_end_to_end(
     """A responder at the desk acts on the page; the site hears it through its webhook."""
     alert_id = await _alert(hass, dispatch_server)
     client = await hass_client_no_auth()
-    [site] = dispatch_server.store.sites.values()
-    site["callback_url"] = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    [site_id] = dispatch_server.store.sites
+    dispatch_server.store.set_callback_url(
+        site_id, str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    )
+    dispatch_server.store.set_responder(RESPONDER, RESPONDER_PASSWORD)
+    csrf = await sign_in(client.session, dispatch_server.url)
     async with client.session.get(f"{dispatch_server.url}/responder") as page:
         html = await page.text()
     assert "Room 1" in html
     assert "12 Example Street" in html
-    form = {"status": "en_route", "responder": "Sam"}
+    form = {"status": "en_route", "csrf_token": csrf}
     async with client.session.post(
         f"{dispatch_server.url}/responder/alerts/{alert_id}", data=form, allow_redirects=False
     ) as resp:
@@ -130,7 +143,7 @@ async def test_responder_page_drives_the_webhook_end_to_end(
     assert dispatch_server.store.webhooks[-1][2] == 204
     assert station_state(hass) == "responder_attending"
 
-    form = {"status": "resolved", "responder": "Sam", "outcome": "space_empty"}
+    form = {"status": "resolved", "outcome": "space_empty", "csrf_token": csrf}
     async with client.session.post(
         f"{dispatch_server.url}/responder/alerts/{alert_id}", data=form, allow_redirects=False
     ) as resp:
@@ -139,9 +152,9 @@ async def test_responder_page_drives_the_webhook_end_to_end(
     assert station_state(hass) == "idle"
     async with client.session.get(f"{dispatch_server.url}/responder") as page:
         assert "No open alerts" in await page.text()
-    for bad in ({"status": "lost", "responder": "Sam"}, {"status": "en_route"}):
+    for bad in ({"status": "lost"}, {"status": "resolved"}):
         async with client.session.post(
-            f"{dispatch_server.url}/responder/alerts/{alert_id}", data=bad
+            f"{dispatch_server.url}/responder/alerts/{alert_id}", data=bad | {"csrf_token": csrf}
         ) as resp:
             assert resp.status == 400
     async with client.session.post(

@@ -1,10 +1,6 @@
-"""The reference dispatch server: what it answers, and the command that starts it."""
+"""The reference dispatch server's API: what it answers."""
 
 from __future__ import annotations
-
-import asyncio
-import socket
-import sys
 
 import aiohttp
 
@@ -26,38 +22,6 @@ async def test_health_needs_the_key(dispatch_server: RunningServer) -> None:
             }
 
 
-async def test_command_line_serves_on_loopback(socket_enabled: None) -> None:
-    """`python -m dispatch_server`, as scripts/develop starts it."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "dispatch_server",
-        "--api-key",
-        "k",
-        "--port",
-        str(port),
-        stdout=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert proc.stdout is not None
-        # It announces itself once it listens.
-        banner = await asyncio.wait_for(proc.stdout.readline(), timeout=30)
-        assert f"127.0.0.1:{port}" in banner.decode()
-        async with (
-            aiohttp.ClientSession() as session,
-            session.get(
-                f"http://127.0.0.1:{port}/v1/health", headers={"Authorization": "Bearer k"}
-            ) as resp,
-        ):
-            assert resp.status == 200
-    finally:
-        proc.terminate()
-        await proc.wait()
-
-
 async def test_alert_writes_follow_the_contract(dispatch_server: RunningServer) -> None:
     auth = {"Authorization": f"Bearer {dispatch_server.api_key}"}
     base = dispatch_server.url
@@ -75,8 +39,12 @@ async def test_alert_writes_follow_the_contract(dispatch_server: RunningServer) 
         async with session.post(f"{base}/v1/alerts", json=alert) as resp:
             assert resp.status == 400
             assert (await resp.json())["error"] == "idempotency_key_required"
+        async with session.post(
+            f"{base}/v1/alerts", json={**alert, "site_id": "other"}, headers=key
+        ) as resp:
+            assert resp.status == 404
+            assert (await resp.json())["error"] == "unknown_site"
         for bad in (
-            {**alert, "site_id": "other"},
             {**alert, "station": {}},
             {**alert, "kind": "unknown"},
             {**alert, "urgency": "very"},
