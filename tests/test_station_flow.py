@@ -8,6 +8,8 @@ from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import area_registry as ar, device_registry as dr, entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from .conftest import PRESENCE, STATION_ID, RunningServer, site_with_station, station_data
@@ -96,3 +98,83 @@ async def test_reconfigure_station_keeps_its_state(
     assert entry.subentries[STATION_ID].data["modes"]["room_sensing"] is True
     # The check-in session survived the reload.
     assert station_state(hass) == "check_in"
+
+
+@pytest.mark.parametrize(
+    ("prompts", "error"),
+    [
+        ({}, "prompt_channel_required"),
+        ({"tts": "tts.speech"}, "speaker_incomplete"),
+        ({"media_player": "media_player.room_speaker"}, "speaker_incomplete"),
+    ],
+)
+async def test_a_station_that_asks_needs_a_way_to_ask(
+    hass: HomeAssistant, site_entry: MockConfigEntry, prompts: dict[str, str], error: str
+) -> None:
+    """Check-ins and room sensing ask first: a station with no way to ask is refused."""
+    await setup_site(hass, site_entry)
+    flow_id = await _start(hass, site_entry)
+    form = _form()
+    form["prompts"] = prompts
+    result = await hass.config_entries.subentries.async_configure(flow_id, form)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": error}
+
+
+@pytest.mark.parametrize(
+    "prompts",
+    [
+        {"light": "light.room"},
+        {"notify": "notify.room_screen"},
+        {"no_prompt_channel": True},
+    ],
+)
+async def test_any_way_to_ask_or_an_explicit_choice_is_enough(
+    hass: HomeAssistant, site_entry: MockConfigEntry, prompts: dict[str, Any]
+) -> None:
+    await setup_site(hass, site_entry)
+    flow_id = await _start(hass, site_entry)
+    form = _form()
+    form["prompts"] = prompts
+    result = await hass.config_entries.subentries.async_configure(flow_id, form)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_a_help_button_only_station_needs_no_prompt(
+    hass: HomeAssistant, site_entry: MockConfigEntry
+) -> None:
+    await setup_site(hass, site_entry)
+    flow_id = await _start(hass, site_entry)
+    form = _form(modes={"check_in": False, "room_sensing": False})
+    form["prompts"] = {}
+    result = await hass.config_entries.subentries.async_configure(flow_id, form)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_the_station_device_is_placed_in_its_area(
+    hass: HomeAssistant, site_entry: MockConfigEntry
+) -> None:
+    area = ar.async_get(hass).async_create("Second floor washroom")
+    await setup_site(hass, site_entry)
+    flow_id = await _start(hass, site_entry)
+    result = await hass.config_entries.subentries.async_configure(
+        flow_id, {**_form(), "area": area.id}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    [subentry] = site_entry.subentries.values()
+    registry = er.async_get(hass)
+    entity_id = registry.async_get_entity_id("sensor", "brave", f"{subentry.subentry_id}_state")
+    assert entity_id is not None
+    entity = registry.async_get(entity_id)
+    assert entity is not None
+    assert entity.device_id is not None
+    device = dr.async_get(hass).async_get(entity.device_id)
+    assert device is not None
+    assert device.area_id == area.id
+    # Each station's device hangs off the site's device.
+    site = dr.async_get(hass).async_get_device_by_identifier(
+        ("brave", site_entry.entry_id), site_entry.entry_id
+    )
+    assert site is not None
+    assert device.via_device_id == site.id

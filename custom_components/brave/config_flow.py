@@ -23,6 +23,7 @@ from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
+    AreaSelector,
     BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
@@ -38,6 +39,7 @@ from .const import (
     CONF_ACCESS_NOTES,
     CONF_ADDRESS,
     CONF_ANSWER_GESTURE,
+    CONF_AREA,
     CONF_BASE_TOPIC,
     CONF_BUTTONS,
     CONF_CALL_EMERGENCY,
@@ -53,6 +55,7 @@ from .const import (
     CONF_LOCATION_LABEL,
     CONF_MEDIA_PLAYER,
     CONF_MOTION,
+    CONF_NO_PROMPT,
     CONF_NOTIFY,
     CONF_OPERATING_HOURS,
     CONF_PLAN_NOTES,
@@ -118,6 +121,7 @@ _MULTILINE = TextSelector(TextSelectorConfig(multiline=True))
 STATION_SCHEMA = probatio.Schema(
     {
         probatio.Required(CONF_NAME): TextSelector(),
+        probatio.Optional(CONF_AREA): AreaSelector(),
         probatio.Required(SECTION_MODES): section(
             probatio.Schema(
                 {
@@ -149,6 +153,7 @@ STATION_SCHEMA = probatio.Schema(
                     probatio.Optional(CONF_MEDIA_PLAYER): _entity("media_player"),
                     probatio.Optional(CONF_LIGHT): _entity("light"),
                     probatio.Optional(CONF_NOTIFY): _entity("notify"),
+                    probatio.Optional(CONF_NO_PROMPT, default=False): BooleanSelector(),
                 }
             ),
             {"collapsed": True},
@@ -206,8 +211,20 @@ def _error_key(err: DispatchError) -> str:
 def _station_errors(user_input: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     modes, sensors = user_input[SECTION_MODES], user_input[SECTION_SENSORS]
+    prompts = user_input.get(SECTION_PROMPTS, {})
     if modes[CONF_ROOM_SENSING] and not sensors.get(CONF_PRESENCE):
         errors["base"] = "presence_required"
+    if bool(prompts.get(CONF_TTS)) != bool(prompts.get(CONF_MEDIA_PLAYER)):
+        # A voice needs both an engine and a speaker; one alone reaches nobody.
+        errors["base"] = "speaker_incomplete"
+    elif (
+        (modes[CONF_CHECK_IN] or modes[CONF_ROOM_SENSING])
+        and not any(prompts.get(key) for key in (CONF_TTS, CONF_LIGHT, CONF_NOTIFY))
+        and not prompts.get(CONF_NO_PROMPT)
+    ):
+        # Check-ins and room sensing ask the occupant first: without a way to ask, every
+        # prompt goes unanswered and becomes an alert.
+        errors["base"] = "prompt_channel_required"
     if not user_input[SECTION_RESCUE_PLAN][CONF_RESPONDER_GROUPS]:
         errors["base"] = "responders_required"
     try:

@@ -37,6 +37,8 @@ CONF_TTS: Final = "tts"
 CONF_MEDIA_PLAYER: Final = "media_player"
 CONF_LIGHT: Final = "light"
 CONF_NOTIFY: Final = "notify"
+# An explicit choice to run check-ins or room sensing with no way to ask in the room.
+CONF_NO_PROMPT: Final = "no_prompt_channel"
 CONF_CALL_EMERGENCY: Final = "call_emergency_services"
 CONF_PLAN_NOTES: Final = "plan_notes"
 CONF_RESPONDER_GROUPS: Final = "responder_groups"

@@ -174,7 +174,9 @@ def _learned(hass: HomeAssistant, button: LearnedButton) -> _Watched | None:
     device = Device(button.key, Role.BUTTON, silent_after(Role.BUTTON))
     if button.source != SOURCE_ZHA:
         return _Watched(device, set(), learned=True)
-    found = dr.async_get(hass).async_get_device(identifiers={("zha", button.key)})
+    found = next(
+        iter(dr.async_get(hass).async_get_devices(identifiers={("zha", button.key)})), None
+    )
     if found is None:
         _LOGGER.debug("Learned ZHA button %s has no device: health not watched", button.key)
         return None

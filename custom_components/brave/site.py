@@ -11,7 +11,8 @@ import logging
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import area_registry as ar, issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 
@@ -118,6 +119,11 @@ class BraveSite:
         self._unsubs.append(async_track_time_interval(self.hass, self._poll, POLL_INTERVAL))
         # Device health (docs/devices.md): faults, repairs and the health contacts.
         self._unsubs += self.health.async_start(list(self.drivers.values()))
+        # Home Assistant does not unload integrations when it stops: the last second of
+        # changes is written as it shuts down.
+        self._unsubs.append(
+            self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_FINAL_WRITE, self._final_write)
+        )
         for driver in self.drivers.values():
             # Deadlines that passed while Home Assistant was stopped fire now, marked late.
             driver.start()
@@ -139,6 +145,9 @@ class BraveSite:
         ):
             return area.name
         return None
+
+    async def _final_write(self, _event: Event) -> None:
+        await self.storage.async_close()
 
     @callback
     def _snapshot(self) -> dict[str, Any]:
