@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from unittest.mock import patch
 
 from aiohttp import web
@@ -9,12 +10,19 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from hypothesis import given
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.brave.const import CONF_SITE_ID, CONF_WEBHOOK_SECRET, DOMAIN
+from custom_components.brave.dispatch.client import (
+    InsecureServiceUrlError,
+    InvalidServiceUrlError,
+    normalize_service_url,
+)
 
 from .conftest import RunningServer, Serve
+from .fuzz.strategies import FUZZ, service_addresses
 
 
 async def _start(hass: HomeAssistant) -> str:
@@ -238,3 +246,74 @@ async def test_operating_hours_in_options(hass: HomeAssistant, site_entry: MockC
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert site_entry.options["operating_hours"] == "08:00-20:00"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://" + "\u00e9" * 70 + ".org", id="long-idna-label"),
+        pytest.param("https://" + "a" * 64 + ".org", id="long-ascii-label"),
+        pytest.param("https://" + "a." * 127 + "org", id="long-host-name"),
+        pytest.param("https://exa\u202emple.org", id="right-to-left-override"),
+        pytest.param("https://dispatch.example.org/\u202egro", id="rtl-override-in-path"),
+        pytest.param("https://exa\x00mple.org", id="nul-in-host"),
+        pytest.param("https://dispatch.example.org/a\x00b", id="nul-in-path"),
+        pytest.param("https://exa\nmple.org", id="newline-in-host"),
+        pytest.param("https://exa mple.org", id="space-in-host"),
+        pytest.param("https://dispatch.example.org/my api", id="space-in-path"),
+        pytest.param("https://ex\u00adample.org", id="soft-hyphen"),
+        pytest.param("https://dispatch.example.org:65536", id="port-65536"),
+        pytest.param("https://dispatch.example.org:0", id="port-0"),
+        pytest.param("https://dispatch.example.org:-1", id="port-negative"),
+        pytest.param("https://dispatch.example.org:\uff18\uff10", id="port-fullwidth"),
+        pytest.param("http://[fe80::1%25eth0]:8765", id="ipv6-zone"),
+        pytest.param("https://[fe80::1%25eth0]", id="ipv6-zone-https"),
+        pytest.param("http://[::1%25lo]:8765", id="loopback-zone"),
+        pytest.param("https://[::1", id="unclosed-bracket"),
+        pytest.param("https://-dispatch.example.org", id="leading-hyphen"),
+        pytest.param("https://dispatch..example.org", id="empty-label"),
+        pytest.param("https://ex%41mple.org", id="percent-in-host"),
+    ],
+)
+async def test_malformed_addresses_are_invalid_not_unknown(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture, url: str
+) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_URL: url, CONF_API_KEY: "key"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_URL: "invalid_url"}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+async def test_refused_addresses_are_named_in_the_form(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every address the check refuses gets the form error that says why, nothing else.
+
+    Hypothesis draws the addresses (derandomized); the flow runs on Home Assistant's loop, so
+    they are collected first and then submitted one by one.
+    """
+    refused: dict[str, str] = {}
+
+    @FUZZ
+    @given(service_addresses)
+    def collect(raw: str) -> None:
+        try:
+            normalize_service_url(raw)
+        except InsecureServiceUrlError:
+            refused[raw] = "insecure_url"
+        except InvalidServiceUrlError:
+            refused[raw] = "invalid_url"
+
+    collect()
+    assert len(refused) > 100
+    for raw, error in refused.items():
+        flow_id = await _start(hass)
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_URL: raw, CONF_API_KEY: "key"}
+        )
+        assert result["errors"] == {CONF_URL: error}, raw
+        hass.config_entries.flow.async_abort(flow_id)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]

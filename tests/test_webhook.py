@@ -3,7 +3,11 @@ it, and polling when Home Assistant cannot be called back."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+import hmac
 import json
+import logging
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -198,3 +202,239 @@ async def test_dispatch_failed_tells_the_fallback_group(
     await advance(hass, freezer, 5)
     assert "nobody has answered yet" in desk[-1].data["message"]
     assert station_state(hass) == "alert"
+
+
+# Hardening: outside input decides nothing before it is signed, and costs nothing when it is not.
+
+MiB = 1024 * 1024
+CHUNK = 64 * 1024
+
+
+class HeldBody:
+    """A request body that sends its first chunk, then waits until the answer has arrived.
+
+    A handler that read the whole body before answering would never answer: the test would time
+    out. What was sent before the answer is what the server could have read.
+    """
+
+    def __init__(self, size: int, first: int = CHUNK) -> None:
+        self.size = size
+        self.first = first
+        self.sent = 0
+        self.sent_before_answer: int | None = None
+        self.answered = asyncio.Event()
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        yield b"[" * self.first
+        self.sent = self.first
+        await self.answered.wait()
+        # The server may drain the rest (aiohttp discards it without keeping it).
+        while self.sent < self.size:
+            step = min(MiB, self.size - self.sent)
+            yield b" " * step
+            self.sent += step
+
+    def signed(self, secret: str) -> dict[str, str]:
+        """Signature headers that match the whole body, as an honest service would send."""
+        stamp = str(int(dt_util.utcnow().timestamp()))
+        digest = hmac.new(secret.encode(), f"{stamp}.".encode() + b"[" * self.first, "sha256")
+        for start in range(self.first, self.size, MiB):
+            digest.update(b" " * min(MiB, self.size - start))
+        return {
+            "X-Dispatch-Timestamp": stamp,
+            "X-Dispatch-Signature": f"sha256={digest.hexdigest()}",
+        }
+
+    async def post(
+        self, client: TestClient, headers: dict[str, str], *, declared: bool = True
+    ) -> int:
+        if declared:
+            headers = {**headers, "Content-Length": str(self.size)}
+        async with asyncio.timeout(20):
+            response = await client.post(
+                f"/api/webhook/{WEBHOOK_ID}", data=self.chunks(), headers=headers
+            )
+            self.sent_before_answer = self.sent
+            self.answered.set()
+            status = response.status
+            response.release()
+        return status
+
+
+def _no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+async def test_unsigned_20_mb_body_is_refused_before_it_is_read(
+    hass: HomeAssistant,
+    dispatch_server: RunningServer,
+    hass_client_no_auth: ClientFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await _alert(hass, dispatch_server)
+    client = await hass_client_no_auth()
+    body = HeldBody(20 * MiB)
+    assert await body.post(client, {"Content-Type": "application/json"}) == 401
+    assert body.sent_before_answer == CHUNK
+    _no_tracebacks(caplog)
+    assert station_state(hass) == "alert"
+
+
+async def test_signed_oversized_bodies_are_refused_unread(
+    hass: HomeAssistant,
+    dispatch_server: RunningServer,
+    hass_client_no_auth: ClientFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await _alert(hass, dispatch_server)
+    client = await hass_client_no_auth()
+    secret = _secret(dispatch_server)
+    # Declared too large: refused on the Content-Length alone.
+    declared = HeldBody(64 * 1024 + 1)
+    assert await declared.post(client, declared.signed(secret)) == 413
+    assert declared.sent_before_answer == CHUNK
+    # Chunked, no declared size: read up to the limit and one byte more, then refused.
+    chunked = HeldBody(20 * MiB, first=2 * CHUNK)
+    assert await chunked.post(client, chunked.signed(secret), declared=False) == 413
+    assert chunked.sent_before_answer == 2 * CHUNK
+    _no_tracebacks(caplog)
+    assert station_state(hass) == "alert"
+
+
+def _raw_signed(secret: str, raw: bytes, stamp: str) -> dict[str, str]:
+    digest = hmac.new(secret.encode(), stamp.encode() + b"." + raw, "sha256").hexdigest()
+    return {"X-Dispatch-Timestamp": stamp, "X-Dispatch-Signature": f"sha256={digest}"}
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "",
+        "²",  # str.isdigit() is True
+        "\u0661\u0667" + "\u0660" * 8,  # Arabic-Indic digits
+        "+{now}",
+        "-{now}",
+        "{now}.0",
+        "1e9",
+        "{now} 1",
+        "99999999999999999999999999999999",
+        "0x10",
+    ],
+)
+async def test_odd_timestamps_are_refused(
+    hass: HomeAssistant,
+    dispatch_server: RunningServer,
+    hass_client_no_auth: ClientFactory,
+    caplog: pytest.LogCaptureFixture,
+    stamp: str,
+) -> None:
+    alert_id = await _alert(hass, dispatch_server)
+    client = await hass_client_no_auth()
+    raw = json.dumps(_update(alert_id)).encode()
+    stamp = stamp.format(now=int(dt_util.utcnow().timestamp()))
+    # Signed over exactly what was sent, so only the timestamp's form is at fault.
+    headers = _raw_signed(_secret(dispatch_server), raw, stamp)
+    response = await client.post(f"/api/webhook/{WEBHOOK_ID}", data=raw, headers=headers)
+    assert response.status == 401
+    _no_tracebacks(caplog)
+    assert station_state(hass) == "alert"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"alert_id": ["a", "b"]},
+        {"alert_id": ""},
+        {"event_id": None},
+        {"event_id": 7},
+        {"status": 3},
+        {"status": "on_fire"},
+        {"status": None},
+        {"responder": "Sam"},
+        {"responder": ["Sam"]},
+        {"responder": {"display_name": 5}},
+        {"responder": {"eta_s": 240}},
+        {"outcome": 4},
+        {"outcome": ["overdose"]},
+        {"outcome": "unheard_of"},
+    ],
+    ids=repr,
+)
+async def test_fields_of_the_wrong_type_are_refused(
+    hass: HomeAssistant,
+    dispatch_server: RunningServer,
+    hass_client_no_auth: ClientFactory,
+    caplog: pytest.LogCaptureFixture,
+    change: dict[str, Any],
+) -> None:
+    alert_id = await _alert(hass, dispatch_server)
+    client = await hass_client_no_auth()
+    assert await _post(client, _secret(dispatch_server), _update(alert_id) | change) == 400
+    await hass.async_block_till_done()
+    _no_tracebacks(caplog)
+    assert station_state(hass) == "alert"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b"[" * 30_000 + b"]" * 30_000, id="30000-nested-arrays"),
+        pytest.param(b'{"a": ' * 5_000 + b"1" + b"}" * 5_000, id="5000-nested-objects"),
+        pytest.param(b"\xff\xfe not utf-8", id="not-utf-8"),
+        pytest.param(b"null", id="null"),
+        pytest.param(b'"text"', id="string"),
+        pytest.param(b"", id="empty"),
+        pytest.param(b'{"event_id": "e1", "alert_id": "a", "status": "open", "x": NaN}', id="nan"),
+    ],
+)
+async def test_unreadable_signed_bodies_are_refused(
+    hass: HomeAssistant,
+    dispatch_server: RunningServer,
+    hass_client_no_auth: ClientFactory,
+    caplog: pytest.LogCaptureFixture,
+    raw: bytes,
+) -> None:
+    await _alert(hass, dispatch_server)
+    client = await hass_client_no_auth()
+    headers = signed_headers(_secret(dispatch_server), raw, int(dt_util.utcnow().timestamp()))
+    response = await client.post(f"/api/webhook/{WEBHOOK_ID}", data=raw, headers=headers)
+    assert response.status == 400
+    _no_tracebacks(caplog)
+    assert station_state(hass) == "alert"
+
+
+async def test_a_body_of_exactly_64_kib_is_read(
+    hass: HomeAssistant, dispatch_server: RunningServer, hass_client_no_auth: ClientFactory
+) -> None:
+    alert_id = await _alert(hass, dispatch_server)
+    client = await hass_client_no_auth()
+    update = json.dumps(_update(alert_id)).encode()
+    raw = update + b" " * (64 * 1024 - len(update))
+    headers = signed_headers(_secret(dispatch_server), raw, int(dt_util.utcnow().timestamp()))
+    response = await client.post(f"/api/webhook/{WEBHOOK_ID}", data=raw, headers=headers)
+    assert response.status == 204
+    await hass.async_block_till_done()
+    assert station_state(hass) == "responder_attending"
+
+
+async def test_update_through_the_websocket_webhook_command(
+    hass: HomeAssistant, dispatch_server: RunningServer, hass_ws_client: Any
+) -> None:
+    """Home Assistant can also hand a webhook a request of its own making (no socket, no size)."""
+    alert_id = await _alert(hass, dispatch_server)
+    raw = json.dumps(_update(alert_id)).encode()
+    headers = signed_headers(_secret(dispatch_server), raw, int(dt_util.utcnow().timestamp()))
+    ws = await hass_ws_client(hass)
+    await ws.send_json_auto_id(
+        {
+            "type": "webhook/handle",
+            "webhook_id": WEBHOOK_ID,
+            "method": "POST",
+            "body": raw.decode(),
+            "headers": headers,
+        }
+    )
+    answer = await ws.receive_json()
+    assert answer["result"]["status"] == 204
+    await hass.async_block_till_done()
+    assert station_state(hass) == "responder_attending"

@@ -260,9 +260,6 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
             else:
                 await self.async_set_unique_id(url)
                 self._abort_if_unique_id_configured()
-                client = DispatchClient(
-                    async_get_clientsession(self.hass), url, user_input[CONF_API_KEY]
-                )
                 webhook_id = webhook.async_generate_id()
                 try:
                     callback_url: str | None = webhook.async_generate_url(self.hass, webhook_id)
@@ -270,6 +267,9 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
                     # Not reachable from the service: the integration polls instead.
                     callback_url = None
                 try:
+                    client = DispatchClient(
+                        async_get_clientsession(self.hass), url, user_input[CONF_API_KEY]
+                    )
                     health = await client.health()
                     language = self.hass.config.language
                     site = await client.register_site(

@@ -21,7 +21,7 @@ from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import DOMAIN
-from .dispatch.texts import ACK_REPLIES, OUTCOME_REPLIES, one_segment
+from .dispatch.texts import one_segment, parse_sms_reply
 from .engine.events import Outcome
 
 _LOGGER = logging.getLogger(__name__)
@@ -252,14 +252,11 @@ class Responders:
     @callback
     def _on_sms(self, event: Event) -> None:
         sender = str(event.data.get("From", "")).replace(" ", "")
-        body = str(event.data.get("Body", "")).strip().lower()
         target = next(
             (t for t in self._by_rid.values() if (t.recipient or "").replace(" ", "") == sender),
             None,
         )
         if target is None or (alert_key := self.latest.get(target.rid)) is None:
             return
-        if body in ACK_REPLIES:
-            self._on_answer(alert_key, target.name, None)
-        elif body in OUTCOME_REPLIES:
-            self._on_answer(alert_key, target.name, OUTCOME_REPLIES[body])
+        if (reply := parse_sms_reply(event.data.get("Body"))) is not None:
+            self._on_answer(alert_key, target.name, reply.outcome)

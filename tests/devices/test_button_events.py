@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+import re
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from custom_components.brave.devices.button_events import (
     learned_buttons,
     normalise_ieee,
     z2m_press,
+    z2m_report,
     zha_press,
 )
 from custom_components.brave.engine.events import PressAction
@@ -92,14 +94,58 @@ def test_ieee_spellings(spelling: str) -> None:
     assert normalise_ieee(spelling) == "a4:c1:38:85:a8:b5:4c:d1"
 
 
-def test_ieee_without_zigpy(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys  # noqa: PLC0415
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "a4:c1:38:85:a8:b5:4c:d1:00",  # nine bytes
+        "0xa4c13885a8b54cd100",  # eighteen digits: refused, never cut to sixteen
+        "a4:c1",
+        "0x",
+        "",
+        "a4-c1-38-85-a8-b5-4c-d1",
+        "zz:c1:38:85:a8:b5:4c:d1",
+        "\u0661\u0662:c1:38:85:a8:b5:4c:d1",  # other scripts' digits
+        "a4:c1:38:85:a8:b5:4c:d",
+    ],
+)
+def test_ieee_misspellings_are_refused(spelling: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(spelling)}$"):
+        normalise_ieee(spelling)
 
-    monkeypatch.setitem(sys.modules, "zigpy.types", None)
-    assert normalise_ieee("A4:C1:38:85:A8:B5:4C:D1") == "a4:c1:38:85:a8:b5:4c:d1"
-    assert normalise_ieee("0xa4c13885a8b54cd1") == "a4:c1:38:85:a8:b5:4c:d1"
-    with pytest.raises(ValueError, match="a4:c1"):
-        normalise_ieee("a4:c1")
+
+def test_zha_event_from_a_nine_byte_address_is_ignored() -> None:
+    data = {"device_ieee": "a4:c1:38:85:a8:b5:4c:d1:00", "command": "remote_button_short_press"}
+    assert zha_press(data) is None
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, None, id="100000-nested-arrays"),
+        pytest.param(b'{"action": ' + b"[" * 5000 + b"]" * 5000 + b"}", None, id="nested-action"),
+        pytest.param(b'{"action": "single", "battery": NaN}', None, id="nan"),
+        pytest.param(b'{"action": "single"}', "single", id="plain"),
+    ],
+)
+def test_z2m_payloads_past_any_parser_limit(payload: bytes, expected: str | None) -> None:
+    press = z2m_press("zigbee2mqtt/SOS", payload)
+    assert (press.gesture if press else None) == expected
+    assert z2m_report("zigbee2mqtt/SOS", payload) is None
+
+
+def test_stored_buttons_of_the_wrong_shape_are_left_out() -> None:
+    ieee = "a4:c1:38:85:a8:b5:4c:d1"
+    assert learned_buttons({"source": "zha", "ieee": ieee}) == ()
+    assert learned_buttons(None) == ()
+    [button] = learned_buttons(
+        [
+            "zha",
+            {"source": "zha", "ieee": 5},
+            {"source": "mqtt", "topic": ["zigbee2mqtt/SOS"]},
+            {"source": "zha", "ieee": ieee, "help": "single", "answer": [1, "double", None]},
+        ]
+    )
+    assert button == LearnedButton("zha", ieee, answer=("double",))
 
 
 def test_gestures_map_to_actions() -> None:

@@ -10,6 +10,7 @@ from aiohttp import web
 import pytest
 
 from custom_components.brave.dispatch.client import (
+    MAX_RETRY_AFTER_S,
     DispatchAuthError,
     DispatchClient,
     DispatchConnectionError,
@@ -20,6 +21,7 @@ from custom_components.brave.dispatch.client import (
     InvalidServiceUrlError,
     normalize_service_url,
 )
+from custom_components.brave.dispatch.outbox import BACKOFF_CAP_S
 
 from ..conftest import RunningServer, Serve, alert_request
 
@@ -174,5 +176,129 @@ async def test_alert_without_an_id_breaks_the_contract(
 ) -> None:
     app = web.Application()
     app.router.add_get("/v1/alerts/a1", _answer(200, '{"status": "open"}'))
+    with pytest.raises(DispatchResponseError):
+        await DispatchClient(session, await serve(app), "key").get_alert("a1")
+
+
+# Hardening: the client trusts nothing the service sends beyond what the contract allows.
+
+
+def _recorder(seen: list[str]) -> web.Application:
+    """A server on another origin that records every request it receives."""
+
+    async def record(request: web.Request) -> web.Response:
+        seen.append(f"{request.method} {request.path} {await request.text()}")
+        return web.json_response({"status": "ok", "service": "elsewhere", "version": "1"})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", record)
+    return app
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+async def test_redirects_are_never_followed(
+    session: aiohttp.ClientSession, serve: Serve, status: int
+) -> None:
+    seen: list[str] = []
+    elsewhere = await serve(_recorder(seen))
+
+    async def redirect(request: web.Request) -> web.Response:
+        return web.Response(status=status, headers={"Location": f"{elsewhere}{request.path}"})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", redirect)
+    client = DispatchClient(session, await serve(app), "secret-key")
+    released = alert_request("site-1") | {
+        "location": {"label": "Room 1", "address": "12 Example Street", "access_notes": "1234"},
+        "contacts": [{"name": "Alex", "phone": "+15555550123", "role": "friend"}],
+    }
+    calls = [
+        client.health(),
+        client.register_site("Home", None, "en", "UTC"),
+        client.create_alert(released, "key-1"),
+        client.post_event("a1", {"type": "details_released", **released}, "key-2"),
+        client.get_alert("a1"),
+    ]
+    for call in calls:
+        with pytest.raises(DispatchResponseError):
+            await call
+    # Nothing reached the other origin: not the key, not the address, not the door code.
+    assert seen == []
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("1000000000000", MAX_RETRY_AFTER_S),
+        ("²", None),  # str.isdigit() says yes; it is no delay
+        ("-5", None),
+        ("1.5", None),
+        (" 30 ", 30.0),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", 0.0),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", MAX_RETRY_AFTER_S),
+        ("Fri, 31 Dec 9999 23:59:59 -0000", MAX_RETRY_AFTER_S),
+        ("soon", None),
+        ("", None),
+    ],
+)
+@pytest.mark.parametrize("status", [408, 429, 503])
+async def test_retry_after_always_ends_in_a_bounded_wait(
+    session: aiohttp.ClientSession,
+    serve: Serve,
+    header: str,
+    expected: float | None,
+    status: int,
+) -> None:
+    async def busy(request: web.Request) -> web.Response:
+        # A body that breaks the contract too: a retryable status stays retryable.
+        return web.Response(status=status, text="[[[", headers={"Retry-After": header})
+
+    app = web.Application()
+    app.router.add_post("/v1/alerts", busy)
+    client = DispatchClient(session, await serve(app), "key")
+    with pytest.raises(DispatchConnectionError) as failure:
+        await client.create_alert(alert_request("site-1"), "key-1")
+    assert failure.value.retry_after_s == expected
+
+
+def test_retry_after_never_exceeds_the_outbox_backoff_cap() -> None:
+    assert MAX_RETRY_AFTER_S == BACKOFF_CAP_S
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b'{"status": "open"}', id="no-alert-id"),
+        pytest.param(b'{"alert_id": "a1"}', id="no-status"),
+        pytest.param(b'{"alert_id": ["a1"], "status": "open"}', id="alert-id-list"),
+        pytest.param(b'{"alert_id": "a1", "status": 3}', id="status-number"),
+        pytest.param(b'{"alert_id": "a1", "status": "on_fire"}', id="status-unknown"),
+        pytest.param(b'{"alert_id": "a1", "status": "open", "responder": "Sam"}', id="responder"),
+        pytest.param(
+            b'{"alert_id": "a1", "status": "open", "responder": {"eta_s": 4}}', id="responder-name"
+        ),
+        pytest.param(b'{"alert_id": "a1", "status": "resolved", "outcome": 4}', id="outcome-4"),
+        pytest.param(
+            b'{"alert_id": "a1", "status": "resolved", "outcome": "great"}', id="outcome-unknown"
+        ),
+        pytest.param(b"[]", id="list"),
+        pytest.param(b"null", id="null"),
+        pytest.param(b"", id="empty"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, id="100000-nested-arrays"),
+        pytest.param(b"\xff\xfe", id="not-utf-8"),
+        pytest.param(
+            b'{"alert_id": "a1", "status": "open", "x": "' + b"y" * (1 << 20) + b'"}',
+            id="over-1-MiB",
+        ),
+    ],
+)
+async def test_alert_bodies_that_break_the_contract(
+    session: aiohttp.ClientSession, serve: Serve, body: bytes
+) -> None:
+    async def answer(request: web.Request) -> web.Response:
+        return web.Response(status=200, body=body, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_get("/v1/alerts/a1", answer)
     with pytest.raises(DispatchResponseError):
         await DispatchClient(session, await serve(app), "key").get_alert("a1")

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-import json
+import re
 from typing import Any, Final
+
+import orjson
 
 from ..engine.events import PressAction
 
@@ -24,6 +26,9 @@ DEFAULT_BASE_TOPIC: Final = "zigbee2mqtt"
 ACTION_SUFFIX: Final = "/action"
 AVAILABILITY_SUFFIX: Final = "/availability"
 _ATTRIBUTE_UPDATED = "attribute_updated"
+# ASCII hex only: str.isdigit() and int() also take other scripts' digits.
+_ZHA_IEEE = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){7}")
+_BARE_IEEE = re.compile(r"(?:0x)?[0-9a-f]{16}")
 
 # Gestures offered besides the captured one, per stack.
 COMMON_GESTURES: Final[dict[str, tuple[str, ...]]] = {
@@ -42,21 +47,27 @@ COMMON_GESTURES: Final[dict[str, tuple[str, ...]]] = {
 
 
 def normalise_ieee(value: str) -> str:
-    """An IEEE address in ZHA's form (`a4:c1:38:85:a8:b5:4c:d1`), whatever its spelling."""
+    """An IEEE address in ZHA's form (`a4:c1:38:85:a8:b5:4c:d1`), or ValueError.
+
+    Taken as ZHA spells it (eight colon-separated bytes), as Zigbee2MQTT does (`0x` and 16 hex
+    digits, same byte order), or as 16 bare hex digits; any other length is refused, never cut.
+    """
+    text = value.strip().lower()
+    if _ZHA_IEEE.fullmatch(text):
+        digits = text.replace(":", "")
+    elif _BARE_IEEE.fullmatch(text):
+        digits = text.removeprefix("0x")
+    else:
+        raise ValueError(value)
+    return ":".join(digits[i : i + 2] for i in range(0, 16, 2))
+
+
+def _json(text: str) -> object:
+    """A message's JSON value, or None when it is no JSON (orjson also refuses deep nesting)."""
     try:
-        import zigpy.types  # noqa: PLC0415 (optional: ZHA's library, absent without ZHA)
-    except ImportError:
-        digits = "".join(c for c in value.lower() if c in "0123456789abcdef")
-        if value.lower().startswith("0x"):
-            digits = digits[1:]
-        if len(digits) != 16:
-            raise ValueError(value) from None
-        return ":".join(digits[i : i + 2] for i in range(0, 16, 2))
-    text = value.strip()
-    if text.lower().startswith("0x"):
-        # Zigbee2MQTT's spelling: big-endian hex without separators.
-        text = ":".join(text[2 + i : 4 + i] for i in range(0, 16, 2))
-    return str(zigpy.types.EUI64.convert(text.lower()))
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +90,11 @@ def zha_press(data: Mapping[str, Any]) -> ButtonPress | None:
         return None
     gesture = command
     args = data.get("args")
-    if command == _ATTRIBUTE_UPDATED and isinstance(args, Mapping) and "value" in args:
+    if command == _ATTRIBUTE_UPDATED and isinstance(args, Mapping):
+        value = args.get("value")
         # Aqara WXKG11LM: every gesture is an attribute report, told apart by its value.
-        gesture = f"{command}:{args['value']}"
+        if isinstance(value, str | int | float):
+            gesture = f"{command}:{value}"
     return ButtonPress(SOURCE_ZHA, key, gesture)
 
 
@@ -96,10 +109,7 @@ def z2m_press(topic: str, payload: str | bytes | bytearray) -> ButtonPress | Non
     if topic.endswith(ACTION_SUFFIX):
         device, action = topic.removesuffix(ACTION_SUFFIX), text.strip()
     else:
-        try:
-            message = json.loads(text)
-        except ValueError:
-            return None
+        message = _json(text)
         if not isinstance(message, dict):
             return None
         device, action = topic, message.get("action")
@@ -120,10 +130,7 @@ class DeviceReport:
 def _availability(text: str) -> bool | None:
     state: Any = text.strip()
     if state.startswith("{"):
-        try:
-            message = json.loads(state)
-        except ValueError:
-            return None
+        message = _json(state)
         state = message.get("state") if isinstance(message, dict) else None
     if state == "online":
         return True
@@ -145,10 +152,7 @@ def z2m_report(topic: str, payload: str | bytes | bytearray) -> DeviceReport | N
         return DeviceReport(device, available=available) if available is not None else None
     if topic.endswith(ACTION_SUFFIX):
         return None
-    try:
-        message = json.loads(text)
-    except ValueError:
-        return None
+    message = _json(text)
     if not isinstance(message, dict):
         return None
     battery = message.get("battery")
@@ -189,32 +193,42 @@ class LearnedButton:
         }
 
 
-def learned_button(raw: Mapping[str, Any]) -> LearnedButton | None:
+def _gestures(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(g for g in value if isinstance(g, str) and g)
+
+
+def learned_button(raw: object) -> LearnedButton | None:
     """A stored learned button, or None when it cannot be read."""
+    if not isinstance(raw, Mapping):
+        return None
     source = raw.get("source")
-    try:
-        if source == SOURCE_ZHA:
-            key = normalise_ieee(str(raw["ieee"]))
-        elif source == SOURCE_MQTT:
-            key = str(raw["topic"]).strip("/")
-        else:
+    if source == SOURCE_ZHA and isinstance(ieee := raw.get("ieee"), str):
+        try:
+            key = normalise_ieee(ieee)
+        except ValueError:
             return None
-    except KeyError, ValueError:
+    elif source == SOURCE_MQTT and isinstance(topic := raw.get("topic"), str):
+        key = topic.strip("/")
+    else:
         return None
     if not key:
         return None
     return LearnedButton(
         source=source,
         key=key,
-        help=tuple(raw.get("help") or ()),
-        answer=tuple(raw.get("answer") or ()),
-        start_check_in=tuple(raw.get("start_check_in") or ()),
+        help=_gestures(raw.get("help")),
+        answer=_gestures(raw.get("answer")),
+        start_check_in=_gestures(raw.get("start_check_in")),
     )
 
 
-def learned_buttons(raw: Iterable[Mapping[str, Any]] | None) -> tuple[LearnedButton, ...]:
+def learned_buttons(raw: object) -> tuple[LearnedButton, ...]:
     """The readable learned buttons of a station."""
-    return tuple(b for item in raw or () if (b := learned_button(item)) is not None)
+    if not isinstance(raw, list | tuple):
+        return ()
+    return tuple(b for item in raw if (b := learned_button(item)) is not None)
 
 
 def action_for(buttons: Iterable[LearnedButton], press: ButtonPress) -> PressAction | None:

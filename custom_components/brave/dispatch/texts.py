@@ -5,6 +5,7 @@ Plain and non-judgmental: a safety check for a person, never a verdict about the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from ..engine.events import Outcome
@@ -48,6 +49,30 @@ OUTCOME_REPLIES = {
     "9": Outcome.TECHNICAL_ISSUE,
     "0": Outcome.OTHER,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class SmsReply:
+    """A responder's SMS answer: it takes the alert, and closes it when it names an outcome."""
+
+    outcome: Outcome | None = None
+
+
+def parse_sms_reply(body: object) -> SmsReply | None:
+    """What an SMS reply's body means; None for anything that is no answer.
+
+    Trimmed and case-insensitive: "ok" (ACK_REPLIES) takes the alert, a survey number
+    (OUTCOME_REPLIES) records its outcome.
+    """
+    if not isinstance(body, str):
+        return None
+    text = body.strip().lower()
+    if text in ACK_REPLIES:
+        return SmsReply()
+    if (outcome := OUTCOME_REPLIES.get(text)) is not None:
+        return SmsReply(outcome)
+    return None
+
 
 _TEXTS: dict[str, dict[ResponderMessage, str]] = {
     "en": {
