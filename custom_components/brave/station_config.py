@@ -188,7 +188,7 @@ def station_config_from(
 ) -> StationConfig:
     """Build the engine's configuration for one station.
 
-    `bindings` are the station's entities as the coordinator resolved them, a radar's
+    `bindings` are the station's entities as the site resolved them, a radar's
     movement entity found in the registries included (devices/lookup.py).
     """
     modes, plan, release = (

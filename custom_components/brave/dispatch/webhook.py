@@ -164,7 +164,7 @@ def _problem(status: HTTPStatus) -> web.Response:
 async def handle_webhook(  # noqa: PLR0911 (one answer per contract status)
     hass: HomeAssistant, webhook_id: str, request: web.Request
 ) -> web.Response:
-    """Check a status update and hand it to the site's coordinator."""
+    """Check a status update and hand it to the site."""
     if (entry := _entry(hass, webhook_id)) is None:
         return _problem(HTTPStatus.NOT_FOUND)
     now = int(dt_util.utcnow().timestamp())
@@ -178,10 +178,12 @@ async def handle_webhook(  # noqa: PLR0911 (one answer per contract status)
     update = read_update(request.headers, raw, entry.data[CONF_WEBHOOK_SECRET], now)
     if isinstance(update, HTTPStatus):
         return _problem(update)
-    coordinator = entry.runtime_data
-    if coordinator.alerting.sender.alert_key_for(update.alert_id) is None:
+    site = entry.runtime_data
+    if site.alert_key_for(update.alert_id) is None:
         return _problem(HTTPStatus.NOT_FOUND)
-    if not coordinator.seen.add(update.alert_id, update.event_id, update.timestamp, now):
+    if not site.seen.add(update.alert_id, update.event_id, update.timestamp, now):
         return _problem(HTTPStatus.CONFLICT)
-    coordinator.dispatch_status(update.alert_id, update.status, update.responder, update.outcome)
+    site.dispatch_status(
+        update.alert_id, update.status, update.responder, update.outcome, webhook=True
+    )
     return web.Response(status=HTTPStatus.NO_CONTENT)
