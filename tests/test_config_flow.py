@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from unittest.mock import patch
 
 from aiohttp import web
@@ -20,9 +21,12 @@ from custom_components.brave.dispatch.client import (
     InvalidServiceUrlError,
     normalize_service_url,
 )
+from dispatch_server.app import create_app
+from dispatch_server.store import Store
 
-from .conftest import RunningServer, Serve
+from .conftest import RunningServer, Serve, site_with_station, station_data
 from .fuzz.strategies import FUZZ, service_addresses
+from .helpers import setup_site
 
 
 async def _start(hass: HomeAssistant) -> str:
@@ -317,3 +321,68 @@ async def test_refused_addresses_are_named_in_the_form(
         assert result["errors"] == {CONF_URL: error}, raw
         hass.config_entries.flow.async_abort(flow_id)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+async def _reconfigure(hass: HomeAssistant, entry: MockConfigEntry, url: str, key: str) -> Any:
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_URL: url, CONF_API_KEY: key}
+    )
+
+
+async def test_reconfigure_a_new_key(
+    hass: HomeAssistant, dispatch_server: RunningServer, site_entry: MockConfigEntry
+) -> None:
+    await setup_site(hass, site_entry)
+    site_id = site_entry.data[CONF_SITE_ID]
+    result = await _reconfigure(hass, site_entry, dispatch_server.url, "wrong")
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await _reconfigure(hass, site_entry, dispatch_server.url, dispatch_server.api_key)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    # The same service: the site keeps its registration.
+    assert site_entry.data[CONF_SITE_ID] == site_id
+
+
+async def test_reconfigure_moves_the_site_to_another_service(
+    hass: HomeAssistant, serve: Serve, dispatch_server: RunningServer, site_entry: MockConfigEntry
+) -> None:
+    other = Store()
+    other_url = await serve(create_app("other-key", other))
+    await setup_site(hass, site_entry)
+    result = await _reconfigure(hass, site_entry, f"{other_url}/", "other-key")
+    assert result["reason"] == "reconfigure_successful"
+    assert site_entry.data[CONF_URL] == other_url
+    assert site_entry.unique_id == other_url
+    # Registered again there, with a secret of its own.
+    assert site_entry.data[CONF_SITE_ID] in other.sites
+    assert (
+        site_entry.data[CONF_WEBHOOK_SECRET]
+        == other.sites[site_entry.data[CONF_SITE_ID]]["webhook_secret"]
+    )
+
+
+async def test_a_site_with_an_open_alert_stays_with_its_service(
+    hass: HomeAssistant, serve: Serve, dispatch_server: RunningServer
+) -> None:
+    entry = site_with_station(dispatch_server, station_data())
+    await setup_site(hass, entry)
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.room_1_send_test_alert"}, blocking=True
+    )
+    other_url = await serve(create_app("other-key", Store()))
+    result = await _reconfigure(hass, entry, other_url, "other-key")
+    assert result["errors"] == {"base": "alerts_in_progress"}
+    # A new key for the same service is fine.
+    result = await _reconfigure(hass, entry, dispatch_server.url, dispatch_server.api_key)
+    assert result["reason"] == "reconfigure_successful"
+
+
+async def test_reconfigure_refuses_unusable_addresses(
+    hass: HomeAssistant, dispatch_server: RunningServer, site_entry: MockConfigEntry
+) -> None:
+    await setup_site(hass, site_entry)
+    for url, error in (("ftp://x", "invalid_url"), ("http://dispatch.example.org", "insecure_url")):
+        result = await _reconfigure(hass, site_entry, url, "k")
+        assert result["errors"] == {CONF_URL: error}

@@ -11,6 +11,7 @@ from homeassistant.components import webhook
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -234,6 +235,16 @@ def _station_errors(user_input: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
+def _alerts_in_progress(entry: ConfigEntry) -> bool:
+    """Whether the site has alerts open or writes queued at its dispatch service."""
+    if entry.state is not ConfigEntryState.LOADED:
+        return False
+    site = entry.runtime_data
+    return bool(len(site.sender.outbox)) or any(
+        driver.engine.state.open_alerts for driver in site.drivers.values()
+    )
+
+
 class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a site: check the dispatch service answers and accepts the key, then save it."""
 
@@ -300,6 +311,68 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
             data_schema=self.add_suggested_values_to_schema(STEP_USER_SCHEMA, user_input),
             errors=errors,
         )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the site's key, or move it to another dispatch service."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                url = normalize_service_url(user_input[CONF_URL])
+            except InsecureServiceUrlError:
+                errors[CONF_URL] = "insecure_url"
+            except InvalidServiceUrlError:
+                errors[CONF_URL] = "invalid_url"
+            else:
+                moving = url != entry.data[CONF_URL]
+                if moving and _alerts_in_progress(entry):
+                    # Open alerts live at the current service: moving now would strand them.
+                    errors["base"] = "alerts_in_progress"
+                else:
+                    if moving:
+                        self._async_abort_entries_match({CONF_URL: url})
+                    errors, updates = await self._async_reconfigure_site(
+                        entry, url, user_input[CONF_API_KEY], moving=moving
+                    )
+                    if not errors:
+                        return self.async_update_reload_and_abort(
+                            entry, unique_id=url, data_updates=updates
+                        )
+        suggested = user_input or {CONF_URL: entry.data[CONF_URL]}
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(STEP_USER_SCHEMA, suggested),
+            errors=errors,
+        )
+
+    async def _async_reconfigure_site(
+        self, entry: ConfigEntry, url: str, api_key: str, *, moving: bool
+    ) -> tuple[dict[str, str], dict[str, Any]]:
+        """Check the service with the key; at a new service, register the site there.
+
+        Returns the form's errors, and the entry data to change.
+        """
+        client = DispatchClient(async_get_clientsession(self.hass), url, api_key)
+        updates: dict[str, Any] = {CONF_URL: url, CONF_API_KEY: api_key}
+        try:
+            await client.health()
+            if moving:
+                language = self.hass.config.language
+                site = await client.register_site(
+                    name=self.hass.config.location_name,
+                    callback_url=entry.data.get(CONF_CALLBACK_URL),
+                    language=language if language in LANGUAGES else "en",
+                    timezone=self.hass.config.time_zone,
+                )
+                updates |= {CONF_SITE_ID: site.site_id, CONF_WEBHOOK_SECRET: site.webhook_secret}
+        except DispatchError as err:
+            return {"base": _error_key(err)}, updates
+        except Exception:
+            _LOGGER.exception("Unexpected error checking the dispatch service")
+            return {"base": "unknown"}, updates
+        return {}, updates
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """The service refused the API key."""
