@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -14,6 +16,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
     async_mock_service,
 )
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.brave.const import DOMAIN
 
@@ -80,3 +83,13 @@ def device_id(hass: HomeAssistant) -> str:
 def spoken_fixture(hass: HomeAssistant) -> list[ServiceCall]:
     """What the station says in the room (tts.speak calls)."""
     return async_mock_service(hass, "tts", "speak")
+
+
+async def notifications(hass: HomeAssistant, ws: WebSocketGenerator) -> list[dict[str, Any]]:
+    """Home Assistant's persistent notifications, as its UI reads them."""
+    await async_setup_component(hass, "persistent_notification", {})
+    client = await ws()
+    await client.send_json_auto_id({"type": "persistent_notification/get"})
+    answer = await client.receive_json()
+    assert answer["success"]
+    return list(answer["result"])

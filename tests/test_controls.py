@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import ServiceValidationError
 import pytest
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.brave.const import DOMAIN
 
 from .conftest import RunningServer, site_with_station, station_data
-from .helpers import advance, device_id, entity_id, setup_site, station_state
+from .helpers import (
+    advance,
+    device_id,
+    entity_id,
+    notifications,
+    setup_site,
+    spoken_fixture,
+    station_state,
+)
+
+spoken = spoken_fixture
 
 
 async def _press(hass: HomeAssistant, key: str) -> None:
@@ -93,13 +104,26 @@ async def test_im_ok_end_session_and_service_check_in(
 
 
 async def test_test_alert_is_marked_and_private(
-    hass: HomeAssistant, dispatch_server: RunningServer
+    hass: HomeAssistant,
+    dispatch_server: RunningServer,
+    spoken: list[ServiceCall],
+    hass_ws_client: WebSocketGenerator,
 ) -> None:
     await setup_site(hass, site_with_station(dispatch_server, station_data()))
     await _press(hass, "test_alert")
     [stored] = dispatch_server.store.alerts.values()
     assert stored.request["kind"] == "test"
     assert stored.request["location"] is None
+    # A drill looks like a drill: the state says so, the station is not "unsafe", every event
+    # is marked, the room hears it is a test, and Home Assistant's notice says [TEST].
+    assert station_state(hass) == "test"
+    assert hass.states.get(entity_id(hass, "binary_sensor", "alert")).state == "off"
+    event = hass.states.get(entity_id(hass, "event", "lifecycle"))
+    assert event.attributes["event_type"] == "alert"
+    assert event.attributes["test"] is True
+    assert spoken[-1].data["message"].startswith("This is a test alert")
+    notices = await notifications(hass, hass_ws_client)
+    assert [n["title"] for n in notices] == ["[TEST] Brave: help called for Room 1"]
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
             DOMAIN, "test_alert", {"station": device_id(hass)}, blocking=True
@@ -111,6 +135,10 @@ async def test_test_alert_is_marked_and_private(
     await hass.async_block_till_done()
     assert stored.alert["outcome"] == "test"
     assert station_state(hass) == "idle"
+    event = hass.states.get(entity_id(hass, "event", "lifecycle"))
+    assert (event.attributes["event_type"], event.attributes["test"]) == ("resolved", True)
+    # The notice clears with the alert.
+    assert await notifications(hass, hass_ws_client) == []
 
 
 async def test_test_alert_service(hass: HomeAssistant, dispatch_server: RunningServer) -> None:

@@ -20,7 +20,7 @@ from .types import BraveConfigEntry
 
 PARALLEL_UPDATES = 0
 
-# On from the countdown until a responder closes the alert.
+# On from the countdown until a responder closes the alert (a test alert is not unsafe).
 _UNSAFE = frozenset({Phase.COUNTDOWN, Phase.ALERT, Phase.RESPONDER_ATTENDING})
 
 

@@ -17,6 +17,7 @@ class RoomMessage(StrEnum):
     COUNTDOWN_HELP_MODE = "countdown_help_mode"
     ANSWERED = "answered"
     HELP_CALLED = "help_called"
+    TEST_CALLED = "test_called"
     RESPONDER_COMING = "responder_coming"
 
 
@@ -36,6 +37,7 @@ _TEXTS: dict[str, dict[RoomMessage, str]] = {
         ),
         RoomMessage.ANSWERED: "Thanks. Nobody is being called.",
         RoomMessage.HELP_CALLED: "Help has been called and is on the way.",
+        RoomMessage.TEST_CALLED: "This is a test alert. Responders are told it is only a test.",
         RoomMessage.RESPONDER_COMING: "{responder} is on the way.",
     },
     "fr": {
@@ -56,6 +58,9 @@ _TEXTS: dict[str, dict[RoomMessage, str]] = {
         ),
         RoomMessage.ANSWERED: "Merci. Personne n'est appelé.",
         RoomMessage.HELP_CALLED: "De l'aide a été appelée et arrive.",
+        RoomMessage.TEST_CALLED: (
+            "Ceci est une alerte d'essai. Les intervenants savent que c'est seulement un essai."
+        ),
         RoomMessage.RESPONDER_COMING: "{responder} arrive.",
     },
     "es": {
@@ -76,6 +81,7 @@ _TEXTS: dict[str, dict[RoomMessage, str]] = {
         ),
         RoomMessage.ANSWERED: "Gracias. No se llamará a nadie.",
         RoomMessage.HELP_CALLED: "Se pidió ayuda y ya viene en camino.",
+        RoomMessage.TEST_CALLED: "Esta es una alerta de prueba. Se avisa que es solo una prueba.",
         RoomMessage.RESPONDER_COMING: "{responder} viene en camino.",
     },
 }

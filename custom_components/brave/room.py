@@ -17,6 +17,7 @@ from .engine.effects import (
     PromptAnswered,
     ResponderAttending,
     SendAlert,
+    Trigger,
 )
 from .messages import RoomMessage, room_text
 from .station_driver import StationDriver
@@ -47,6 +48,8 @@ class Room:
                 self._say(driver, message, flash=True, seconds=seconds)
             case PromptAnswered():
                 self._say(driver, RoomMessage.ANSWERED)
+            case SendAlert(trigger=Trigger.TEST):
+                self._say(driver, RoomMessage.TEST_CALLED)
             case SendAlert():
                 self._say(driver, RoomMessage.HELP_CALLED)
             case ResponderAttending(responder=responder):

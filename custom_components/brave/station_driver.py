@@ -12,7 +12,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 
 from .clock import SiteClock
-from .engine.effects import Effect, Escalate, MorePresses, SendAlert
+from .engine.effects import AlertClosed, Effect, Escalate, MorePresses, SendAlert, Trigger
 from .engine.events import Event, Pause, Reconfigured, Tick
 from .engine.state import dump_state, shift_times
 from .engine.station import Station
@@ -91,6 +91,9 @@ class StationDriver:
         self._event_listeners: list[EventListener] = []
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._dump: dict[str, Any] | None = None
+        # Test alerts still open, so their every event says so.
+        ladder = engine.state.ladder
+        self._tests = {ladder.alert_key} if ladder and ladder.trigger is Trigger.TEST else set()
 
     # -- listeners -----------------------------------------------------------------------
 
@@ -203,7 +206,15 @@ class StationDriver:
                 self.station_id,
                 name,
             )
-        self.fire_event(name, event_attributes(effect))
+        attributes = event_attributes(effect)
+        if isinstance(effect, SendAlert) and effect.trigger is Trigger.TEST:
+            self._tests.add(effect.alert_key)
+        if attributes.get("alert_key") in self._tests:
+            # Drills look like drills in every event too.
+            attributes["test"] = True
+            if isinstance(effect, AlertClosed):
+                self._tests.discard(effect.alert_key)
+        self.fire_event(name, attributes)
         for performer in self._performers:
             performer.perform(self, effect)
 

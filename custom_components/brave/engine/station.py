@@ -72,6 +72,8 @@ class Phase(StrEnum):
 
     ALERT = "alert"
     RESPONDER_ATTENDING = "responder_attending"
+    # A test alert on its way: visibly not a real one anywhere it shows.
+    TEST = "test"
     COUNTDOWN = "countdown"
     PROMPTING = "prompting"
     CANNOT_MONITOR = "cannot_monitor"
@@ -96,6 +98,8 @@ class Station:
         """The station's visible state."""
         s = self.state
         if s.ladder is not None:
+            if s.ladder.trigger is Trigger.TEST and s.ladder.stage not in CANCELLABLE:
+                return Phase.TEST
             return {
                 Stage.ALERTED: Phase.ALERT,
                 Stage.ACKNOWLEDGED: Phase.RESPONDER_ATTENDING,
