@@ -301,7 +301,8 @@ def test_send_test_alerts_without_details() -> None:
             notes=None,
         )
     ]
-    assert station.phase is Phase.ALERT
+    # Visibly a test, not a real alert.
+    assert station.phase is Phase.TEST
     # A test travels the whole path, reminders included.
     assert run_until(station, T0 + sec(REMINDER)) == [
         Escalate(T0 + sec(REMINDER), False, KEY, Step.REMINDER, 1)
