@@ -48,7 +48,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.brave.const import DOMAIN
-from custom_components.brave.lifecycle import LIFECYCLE_EVENTS
+from custom_components.brave.lifecycle import EVENT_TYPES
 
 from .conftest import BUTTON, RunningServer, site_with_station, station_data
 from .helpers import device_id, entity_id, move_ahead_to, setup_site, station_state
@@ -252,7 +252,7 @@ def test_station_inputs_are_brave_event_or_station_entities() -> None:
     steps = {
         option["value"] for option in selectors[("responder_phone", "steps")]["select"]["options"]
     }
-    assert steps <= set(LIFECYCLE_EVENTS)
+    assert steps <= set(EVENT_TYPES)
     actions = {
         option["value"]
         for option in selectors[("zigbee_help_button", "action")]["select"]["options"]
