@@ -15,6 +15,7 @@ from .const import CONF_WEBHOOK_ID, DOMAIN
 from .coordinator import BraveCoordinator
 from .dispatch.client import DispatchClient
 from .dispatch.webhook import handle_webhook
+from .frontend import async_register_dashboard
 from .services import async_setup_services
 
 PLATFORMS = [
@@ -32,8 +33,9 @@ type BraveConfigEntry = ConfigEntry[BraveCoordinator]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services once, whatever the number of sites."""
+    """Register the services and the dashboard strategy once, whatever the number of sites."""
     async_setup_services(hass)
+    await async_register_dashboard(hass)
     return True
 
 
