@@ -15,14 +15,7 @@ from .conftest import (
     site_with_station,
     station_data,
 )
-from .helpers import (
-    advance,
-    entity_id,
-    move_ahead_to,
-    setup_site,
-    spoken_fixture,
-    station_state,
-)
+from .helpers import advance, entity_id, move_ahead_to, setup_site, spoken_fixture, station_state
 
 spoken = spoken_fixture
 
