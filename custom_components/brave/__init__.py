@@ -13,6 +13,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import CONF_WEBHOOK_ID, DOMAIN
 from .dispatch.client import DispatchClient
 from .dispatch.webhook import handle_webhook
+from .frontend import async_register_dashboard
 from .services import async_setup_services
 from .site import BraveSite
 from .types import BraveConfigEntry
@@ -30,8 +31,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services once, whatever the number of sites."""
+    """Register the services and the dashboard strategy once, whatever the number of sites."""
     async_setup_services(hass)
+    await async_register_dashboard(hass)
     return True
 
 

@@ -18,9 +18,12 @@ BRAVE_MIN_PYTHON=3.14.2
 # Bump when the rootfs recipe below changes, so old root file systems are rebuilt.
 BRAVE_ROOTFS_RECIPE=1
 BRAVE_ROOTFS_PACKAGES=python3.14,python3.14-venv,python3.14-dev,build-essential,ca-certificates,git
-# System libraries Home Assistant itself uses at run time (tts converts audio with ffmpeg; camera
-# loads libturbojpeg), needed only by scripts/develop.
-BRAVE_DEVELOP_SYSTEM_PACKAGES="ffmpeg libturbojpeg0"
+# System packages per profile (rootfs mode installs them; host mode only says what is missing).
+# develop: libraries Home Assistant itself uses at run time (tts converts audio with ffmpeg;
+# camera loads libturbojpeg). test: Debian's Chromium, which the browser test drives
+# (tests/browser; Playwright's own browser download cannot be reached from here).
+BRAVE_SYSTEM_PACKAGES_develop="ffmpeg libturbojpeg0"
+BRAVE_SYSTEM_PACKAGES_test="chromium"
 
 brave_log() { printf '[brave] %s\n' "$*" >&2; }
 brave_die() { printf '[brave] error: %s\n' "$*" >&2; exit 1; }
@@ -146,7 +149,7 @@ brave_setup() {
     BRAVE_VENV=/opt/brave/venv-$profile-$hash
     BRAVE_VENV_HOST=$BRAVE_ROOTFS$BRAVE_VENV
   fi
-  if [[ $profile == develop ]]; then brave_develop_system_packages; fi
+  brave_system_packages "$profile"
   if [[ ! -f $BRAVE_VENV_HOST/.brave-complete ]]; then
     brave_log "creating the virtualenv $BRAVE_VENV ($BRAVE_MODE mode; installing pinned requirements)"
     rm -rf "$BRAVE_VENV_HOST"
@@ -167,21 +170,27 @@ brave_setup() {
   export BRAVE_MODE BRAVE_VENV
 }
 
-brave_develop_system_packages() {
+brave_system_packages() {
+  local var=BRAVE_SYSTEM_PACKAGES_$1
+  local packages=${!var}
   if [[ $BRAVE_MODE == host ]]; then
-    command -v ffmpeg >/dev/null 2>&1 ||
-      brave_log "note: install ffmpeg and libturbojpeg for a quiet Home Assistant log ($BRAVE_DEVELOP_SYSTEM_PACKAGES on Debian)"
+    case $1 in
+      develop) command -v ffmpeg >/dev/null 2>&1 ||
+        brave_log "note: install ffmpeg and libturbojpeg for a quiet Home Assistant log ($packages on Debian)" ;;
+      test) command -v "${BRAVE_CHROMIUM:-/usr/bin/chromium}" >/dev/null 2>&1 ||
+        brave_log "note: the browser test needs Chromium at ${BRAVE_CHROMIUM:-/usr/bin/chromium} (Debian: $packages; or set BRAVE_CHROMIUM)" ;;
+    esac
     return
   fi
-  local stamp=$BRAVE_ROOTFS/.brave-develop-packages
-  [[ $(cat "$stamp" 2>/dev/null) == "$BRAVE_DEVELOP_SYSTEM_PACKAGES" ]] && return
-  brave_log "installing $BRAVE_DEVELOP_SYSTEM_PACKAGES into the root file system (first run only)"
-  # shellcheck disable=SC2086 # the list is word-split on purpose
+  local stamp=$BRAVE_ROOTFS/.brave-$1-packages
+  [[ $(cat "$stamp" 2>/dev/null) == "$packages" ]] && return
+  brave_log "installing $packages into the root file system (first run only)"
   # The host's mirror may be a dated snapshot whose Release file has expired; accept it.
+  # shellcheck disable=SC2086 # the list is word-split on purpose
   BRAVE_VENV='' brave_rootfs_exec bash -c 'apt-get -o Acquire::Check-Valid-Until=false update -qq &&
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null' \
-    _ $BRAVE_DEVELOP_SYSTEM_PACKAGES || brave_die "could not install $BRAVE_DEVELOP_SYSTEM_PACKAGES"
-  echo "$BRAVE_DEVELOP_SYSTEM_PACKAGES" >"$stamp"
+    _ $packages || brave_die "could not install $packages"
+  echo "$packages" >"$stamp"
 }
 
 # Run without the venv on PATH (used to create it).
