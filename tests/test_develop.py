@@ -12,6 +12,7 @@ import asyncio
 import base64
 from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
+from functools import partial
 import json
 import os
 from pathlib import Path
@@ -84,7 +85,11 @@ def free_port() -> int:
 async def test_seed_first_start(tmp_path: Path, dispatch_server: RunningServer) -> None:
     config = tmp_path / "config"
     seeded = await asyncio.to_thread(
-        seed, config, 18123, dispatch_server.url, dispatch_server.api_key
+        partial(seed, service_is_new=True),
+        config,
+        18123,
+        dispatch_server.url,
+        dispatch_server.api_key,
     )
 
     assert seeded.ha_url == "http://127.0.0.1:18123"
@@ -134,7 +139,8 @@ async def test_seed_later_starts_keep_changes(
     """Stations and the login are the person's after the first start; the site follows the
     server, and the HTTP server is always loopback only."""
     config = tmp_path / "config"
-    await asyncio.to_thread(seed, config, 18123, dispatch_server.url, dispatch_server.api_key)
+    first = partial(seed, service_is_new=True)
+    await asyncio.to_thread(first, config, 18123, dispatch_server.url, dispatch_server.api_key)
     path = config / ".storage" / "core.config_entries"
     store = json.loads(path.read_text())
     site = next(e for e in store["data"]["entries"] if e["domain"] == "brave")
@@ -146,8 +152,10 @@ async def test_seed_later_starts_keep_changes(
     http = config / ".storage" / "http"
     http.write_text(http.read_text().replace('"127.0.0.1"', '"0.0.0.0"'))
 
+    # Home Assistant on another port: the site is registered again with its new address.
+    later = partial(seed, service_is_new=False)
     seeded = await asyncio.to_thread(
-        seed, config, 18124, dispatch_server.url, dispatch_server.api_key
+        later, config, 18124, dispatch_server.url, dispatch_server.api_key
     )
 
     site = next(
@@ -158,6 +166,9 @@ async def test_seed_later_starts_keep_changes(
     assert site["data"]["site_id"] == list(dispatch_server.store.sites.values())[-1]["site_id"]
     assert not seeded.demo_login
     assert _store(config, "http")["stable"]["server_host"] == ["127.0.0.1"]
+    # The service keeps its sites: an unchanged start registers nothing more.
+    await asyncio.to_thread(later, config, 18124, dispatch_server.url, dispatch_server.api_key)
+    assert len(dispatch_server.store.sites) == 2
     assert _store(config, "http")["stable"]["server_port"] == 18124
 
 

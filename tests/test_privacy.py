@@ -96,8 +96,8 @@ async def _ladder(
     freezer: FrozenDateTimeFactory,
     server: RunningServer,
     caplog: pytest.LogCaptureFixture,
-    start: Ladder,
     *,
+    start: Ladder,
     release_on_help: bool = True,
     shared_at_once: bool = False,
 ) -> MockConfigEntry:
@@ -149,7 +149,7 @@ async def test_prompted_ladders_release_details_only_past_the_countdown(
     start: Ladder,
 ) -> None:
     sms = async_mock_service(hass, "notify", "sms")
-    entry = await _ladder(hass, freezer, dispatch_server, caplog, start)
+    entry = await _ladder(hass, freezer, dispatch_server, caplog, start=start)
     await _run_to_final(hass, freezer)
     bodies = _bodies(dispatch_server)
     alert = bodies[0]
@@ -172,7 +172,9 @@ async def test_a_help_request_that_keeps_details_back_shares_none_of_them(
     spoken: list[ServiceCall],
 ) -> None:
     sms = async_mock_service(hass, "notify", "sms")
-    entry = await _ladder(hass, freezer, dispatch_server, caplog, _help, release_on_help=False)
+    entry = await _ladder(
+        hass, freezer, dispatch_server, caplog, start=_help, release_on_help=False
+    )
     await _run_to_final(hass, freezer)
     # Through the final step, nothing personal left: not to the service, not to responders.
     assert not _personal_in(repr(dispatch_server.store.received))
@@ -188,7 +190,7 @@ async def test_a_test_alert_shares_nothing_personal(
     caplog: pytest.LogCaptureFixture,
     spoken: list[ServiceCall],
 ) -> None:
-    entry = await _ladder(hass, freezer, dispatch_server, caplog, _test_alert)
+    entry = await _ladder(hass, freezer, dispatch_server, caplog, start=_test_alert)
     await _run_to_final(hass, freezer)
     assert not _personal_in(repr(dispatch_server.store.received))
     await _nothing_personal_anywhere_else(hass, entry, caplog, spoken)
@@ -202,7 +204,7 @@ async def test_an_unnamed_responder_is_named_neutrally_everywhere(
     spoken: list[ServiceCall],
 ) -> None:
     async_mock_service(hass, "notify", "sms")
-    entry = await _ladder(hass, freezer, dispatch_server, caplog, _help, shared_at_once=True)
+    entry = await _ladder(hass, freezer, dispatch_server, caplog, start=_help, shared_at_once=True)
     hass.bus.async_fire("twilio_data_received", {"From": RESPONDER_PHONE, "Body": "ok"})
     await hass.async_block_till_done()
     assert station_state(hass) == "responder_attending"
@@ -224,7 +226,7 @@ async def test_a_dispatch_responder_named_by_a_number_is_not_spoken(
     spoken: list[ServiceCall],
     display_name: str,
 ) -> None:
-    entry = await _ladder(hass, freezer, dispatch_server, caplog, _help, shared_at_once=True)
+    entry = await _ladder(hass, freezer, dispatch_server, caplog, start=_help, shared_at_once=True)
     [alert_id] = dispatch_server.store.alerts
     dispatch_server.store.set_status(alert_id, "en_route", display_name, None)
     await advance(hass, freezer, 5)

@@ -30,7 +30,7 @@ import urllib.request
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts" / "lib"))
 
-from seed_develop import DEMO_PASSWORD, DEMO_USER, seed  # noqa: E402
+from seed_develop import DEMO_PASSWORD, DEMO_USER, RESPONDER, RESPONDER_PASSWORD, seed  # noqa: E402
 
 RESTART_EXIT_CODE = 100
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
@@ -103,9 +103,12 @@ def describe(code: int) -> str:
     return f"exited with code {code}"
 
 
-def dispatch_command(port: int, api_key: str) -> list[str]:
-    """The reference dispatch server on 127.0.0.1:<port>."""
-    return [sys.executable, "-m", "dispatch_server", "--api-key", api_key, "--port", str(port)]
+def dispatch_command(port: int, api_key: str, db: Path) -> list[str]:
+    """The reference dispatch server on 127.0.0.1:<port>, keeping its data in `db`."""
+    return [
+        *(sys.executable, "-m", "dispatch_server", "--api-key", api_key, "--port", str(port)),
+        *("--db", str(db), "--demo-responder", f"{RESPONDER}:{RESPONDER_PASSWORD}"),
+    ]
 
 
 def hass_command(config: Path) -> list[str]:
@@ -172,7 +175,10 @@ def banner(ha_url: str, responder_url: str, demo_login: bool, config: Path) -> N
         else "log in with the account made for this instance"
     )
     log(f"Home Assistant is up: {ha_url}  {login}")
-    log(f"Responder page of the reference dispatch service: {responder_url}")
+    log(
+        f"Responder page of the reference dispatch service: {responder_url}  sign in as "
+        f"{RESPONDER} / {RESPONDER_PASSWORD} (the demo volunteer)"
+    )
     log(f"The demo step by step: docs/demo.md. Log: {config / 'home-assistant.log'}")
     log("Ctrl-C stops both.")
 
@@ -180,9 +186,12 @@ def banner(ha_url: str, responder_url: str, demo_login: bool, config: Path) -> N
 def supervise(children: Children, config: Path, ha_port: int, dispatch_port: int, key: str) -> None:
     """Start both and keep them up; returns never (ChildEnded or Stop end it)."""
     dispatch_url = f"http://127.0.0.1:{dispatch_port}"
-    children.start(DISPATCH, dispatch_command(dispatch_port, key), ROOT)
+    # The service keeps its sites and alerts across starts (config/ is not in git).
+    db = config / "dispatch.sqlite3"
+    service_is_new = not db.exists()
+    children.start(DISPATCH, dispatch_command(dispatch_port, key, db), ROOT)
     children.wait_until(lambda: answers(f"{dispatch_url}/v1/health"))
-    seeded = seed(config, ha_port, dispatch_url, key)
+    seeded = seed(config, ha_port, dispatch_url, key, service_is_new=service_is_new)
     while True:
         log("starting Home Assistant (the first start takes about a minute)")
         children.start(HASS, hass_command(config), config)

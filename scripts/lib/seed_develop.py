@@ -46,6 +46,9 @@ from homeassistant.config_entries import (
 from homeassistant.util.ulid import ulid
 
 DEMO_USER = "demo"
+# The demo volunteer at the reference dispatch service (its responder page).
+RESPONDER = "Sam"
+RESPONDER_PASSWORD = "brave-responder"  # noqa: S105 (the demo only)
 DEMO_PASSWORD = "brave-demo"  # noqa: S105 (the documented demo login, loopback only)
 DEMO_DOMAIN = "brave_demo"
 # The bedroom button's IEEE address (custom_components/brave_demo).
@@ -251,8 +254,10 @@ def _entry(domain: str, title: str, unique_id: str | None) -> dict[str, Any]:
     }
 
 
-def seed_entries(storage: Path, ha_url: str, dispatch_url: str, api_key: str) -> None:
-    """The Brave site (registered again every start), the demo devices and stations."""
+def seed_entries(
+    storage: Path, ha_url: str, dispatch_url: str, api_key: str, *, service_is_new: bool
+) -> None:
+    """The Brave site (registered when the service does not know it), demo devices, stations."""
     store = _read(storage, "core.config_entries") or {
         "version": ENTRIES_VERSION,
         "minor_version": ENTRIES_MINOR_VERSION,
@@ -278,6 +283,13 @@ def seed_entries(storage: Path, ha_url: str, dispatch_url: str, api_key: str) ->
         ]
     webhook_id = site["data"].get("webhook_id") or uuid.uuid4().hex + uuid.uuid4().hex
     callback_url = f"{ha_url}/api/webhook/{webhook_id}"
+    known = site["data"].get("url") == dispatch_url and site["data"].get("site_id")
+    if known and not service_is_new and site["data"].get("callback_url") == callback_url:
+        # The service keeps its sites: register only where it does not know this one.
+        _write(
+            storage, "core.config_entries", store["version"], store["minor_version"], store["data"]
+        )
+        return
     registered = register(dispatch_url, api_key, callback_url)
     site["data"] = {
         "url": dispatch_url,
@@ -291,11 +303,17 @@ def seed_entries(storage: Path, ha_url: str, dispatch_url: str, api_key: str) ->
     _write(storage, "core.config_entries", store["version"], store["minor_version"], store["data"])
 
 
-def seed(config_dir: Path, ha_port: int, dispatch_url: str, api_key: str) -> Seeded:
-    """Everything above, for Home Assistant on 127.0.0.1:<ha_port>."""
+def seed(
+    config_dir: Path, ha_port: int, dispatch_url: str, api_key: str, *, service_is_new: bool
+) -> Seeded:
+    """Everything above, for Home Assistant on 127.0.0.1:<ha_port>.
+
+    `service_is_new`: the dispatch service starts without its data (its first start, or its
+    database was removed), so the site is registered there again.
+    """
     storage = config_dir / ".storage"
     ha_url = f"http://127.0.0.1:{ha_port}"
     seed_http(storage, ha_port)
     seed_login(storage)
-    seed_entries(storage, ha_url, dispatch_url, api_key)
+    seed_entries(storage, ha_url, dispatch_url, api_key, service_is_new=service_is_new)
     return Seeded(ha_url, f"{dispatch_url}/responder", demo_login_exists(storage))

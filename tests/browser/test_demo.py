@@ -4,7 +4,8 @@ Debian's Chromium.
 
 A visitor walks into the washroom and stands still, presses the bedroom's button for help, a
 volunteer takes the alert on the responder page, and Home Assistant's UI shows them attending.
-Screenshots for the README are written to docs/screenshots/.
+Screenshots go to the test's own folder; with BRAVE_SCREENSHOTS_DIR=docs/screenshots they
+refresh the README's.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ from playwright.async_api import Browser, Locator, Page, async_playwright, expec
 import psutil
 import pytest
 
-from scripts.lib.seed_develop import DEMO_PASSWORD, DEMO_USER, seed
+from scripts.lib.develop import dispatch_command
+from scripts.lib.seed_develop import DEMO_PASSWORD, DEMO_USER, RESPONDER, RESPONDER_PASSWORD, seed
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = Path(os.environ.get("BRAVE_CHROMIUM", "/usr/bin/chromium"))
 # ENVIRONMENT.md: what Debian's Chromium needs here, headless and offline.
 CHROMIUM_FLAGS = [
@@ -44,8 +45,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 API_KEY = "browser-test-key"
-RESPONDER = "Sam"
-RESPONDER_PASSWORD = "brave-responder"  # noqa: S105 (a test-only account on a test server)
 START_TIMEOUT_S = 120
 POLL_S = 0.25
 # Waits for Home Assistant's UI: its frontend hydrates slowly on a busy machine.
@@ -98,20 +97,6 @@ def demo_config(target: Path) -> Path:
     shutil.copy(ROOT / "config" / "configuration.yaml", config)
     (config / "custom_components" / "brave").symlink_to(ROOT / "custom_components" / "brave")
     return config
-
-
-def dispatch_options() -> list[str]:
-    """Sign-in options, when this checkout's dispatch server has them (responder accounts)."""
-    help_text = subprocess.run(
-        [sys.executable, "-m", "dispatch_server", "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    if "--demo-responder" not in help_text:
-        return []
-    return ["--demo-responder", f"{RESPONDER}:{RESPONDER_PASSWORD}"]
 
 
 class Processes:
@@ -196,13 +181,14 @@ def started(tmp_path: Path, processes: Processes, socket_enabled: None) -> Stack
     """The reference dispatch server and Home Assistant on the seeded demo configuration."""
     ha_port, dispatch_port = free_port(), free_port()
     dispatch_url = f"http://127.0.0.1:{dispatch_port}"
-    dispatch = [sys.executable, "-m", "dispatch_server", "--api-key", API_KEY]
-    processes.start(
-        "dispatch", [*dispatch, "--port", str(dispatch_port), *dispatch_options()], ROOT
-    )
     config = demo_config(tmp_path)
-    # The same code as scripts/develop; it waits for the dispatch server to answer.
-    seeded = seed(config, ha_port, dispatch_url, API_KEY)
+    # The same commands and seeding as scripts/develop; the seeding waits for the service.
+    processes.start(
+        "dispatch",
+        dispatch_command(dispatch_port, API_KEY, tmp_path / "dispatch.sqlite3"),
+        ROOT,
+    )
+    seeded = seed(config, ha_port, dispatch_url, API_KEY, service_is_new=True)
     assert seeded.demo_login
     # Home Assistant's own launcher, outside the checkout (see scripts/lib/develop.py).
     hass = str(Path(sys.executable).with_name("hass"))
@@ -263,27 +249,25 @@ async def log_in(page: Page, ha_url: str) -> None:
     await expect(page.locator("home-assistant-main")).to_be_attached(timeout=UI_TIMEOUT_MS)
 
 
-async def take_alert(page: Page, responder_url: str, station: str) -> None:
-    """On the responder page, acknowledge the station's alert (signing in if asked to)."""
+async def take_alert(page: Page, responder_url: str, station: str, shots: Path) -> None:
+    """On the responder page, sign in as the demo volunteer and acknowledge the alert."""
     await page.goto(responder_url)
-    if "/responder/login" in page.url:
-        await page.locator("input[name=name]").fill(RESPONDER)
-        await page.locator("input[name=password]").fill(RESPONDER_PASSWORD)
-        await page.locator("input[name=password]").press("Enter")
-        await page.wait_for_url(re.compile(r"/responder(\?.*)?$"))
-    row = page.locator("tr", has=page.locator("td", has_text=re.compile(rf"^{station}$")))
-    await expect(row).to_be_visible(timeout=UI_TIMEOUT_MS)
-    name = row.locator("input[name=responder]")
-    if await name.count():
-        await name.fill(RESPONDER)
-    await page.set_viewport_size({"width": 1200, "height": 240})
-    await page.screenshot(path=SCREENSHOTS / "responder-page.png")
-    await row.locator("button[value=acknowledged]").click()
+    await page.wait_for_url(re.compile(r"/responder/login"))
+    await page.locator("input[name=name]").fill(RESPONDER)
+    await page.locator("input[name=password]").fill(RESPONDER_PASSWORD)
+    await page.locator("input[name=password]").press("Enter")
+    await page.wait_for_url(re.compile(r"/responder(\?.*)?$"))
+    alert = page.locator("article.alert", has=page.get_by_role("heading", name=station))
+    await expect(alert).to_be_visible(timeout=UI_TIMEOUT_MS)
+    await page.set_viewport_size({"width": 420, "height": 900})
+    await page.screenshot(path=shots / "responder-page.png", full_page=True)
+    await alert.get_by_role("button", name="Acknowledge").click()
 
 
-async def test_demo_ladder_in_the_browser(stack: Stack, browser: Browser) -> None:
+async def test_demo_ladder_in_the_browser(stack: Stack, browser: Browser, tmp_path: Path) -> None:
     """Visitor, button, responder and Home Assistant, as a person sees each."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = Path(os.environ.get("BRAVE_SCREENSHOTS_DIR") or tmp_path)
+    await asyncio.to_thread(shots.mkdir, parents=True, exist_ok=True)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     await log_in(page, stack.ha_url)
@@ -308,11 +292,11 @@ async def test_demo_ladder_in_the_browser(stack: Stack, browser: Browser) -> Non
     await expect(bedroom.locator("hui-markdown-card")).to_contain_text(
         "Help has been called", timeout=UI_TIMEOUT_MS
     )
-    await page.screenshot(path=SCREENSHOTS / "demo-dashboard.png", full_page=True)
+    await page.screenshot(path=shots / "demo-dashboard.png", full_page=True)
 
     # A volunteer takes it on the dispatch service's responder page.
     desk = await context.new_page()
-    await take_alert(desk, stack.responder_url, "Bedroom")
+    await take_alert(desk, stack.responder_url, "Bedroom", shots)
 
     # Home Assistant shows who is coming, and the room hears it.
     await expect(bedroom_state).to_contain_text("Responder attending", timeout=UI_TIMEOUT_MS)
@@ -332,7 +316,7 @@ async def test_demo_ladder_in_the_browser(stack: Stack, browser: Browser) -> Non
     await expect(
         section(page, "Washroom").locator("hui-tile-card", has_text="State")
     ).to_contain_text("Occupied", timeout=UI_TIMEOUT_MS)
-    await page.screenshot(path=SCREENSHOTS / "brave-dashboard.png", full_page=True)
+    await page.screenshot(path=shots / "brave-dashboard.png", full_page=True)
 
     # A site with 80 rooms: a section per station, in the order people number rooms.
     headings = await page.evaluate(GENERATE_80_ROOMS)

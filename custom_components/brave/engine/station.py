@@ -83,6 +83,14 @@ class Phase(StrEnum):
     IDLE = "idle"
 
 
+_LADDER_PHASES = {
+    Stage.ALERTED: Phase.ALERT,
+    Stage.ACKNOWLEDGED: Phase.RESPONDER_ATTENDING,
+    Stage.COUNTDOWN: Phase.COUNTDOWN,
+    Stage.PROMPT: Phase.PROMPTING,
+}
+
+
 class Station:
     """One station's safety logic."""
 
@@ -98,23 +106,15 @@ class Station:
         """The station's visible state."""
         s = self.state
         if s.ladder is not None:
-            if s.ladder.trigger is Trigger.TEST and s.ladder.stage not in CANCELLABLE:
-                return Phase.TEST
-            return {
-                Stage.ALERTED: Phase.ALERT,
-                Stage.ACKNOWLEDGED: Phase.RESPONDER_ATTENDING,
-                Stage.COUNTDOWN: Phase.COUNTDOWN,
-                Stage.PROMPT: Phase.PROMPTING,
-            }[s.ladder.stage]
-        if s.cannot_monitor:
-            return Phase.CANNOT_MONITOR
-        if s.paused:
-            return Phase.PAUSED
-        if s.check_in_active:
-            return Phase.CHECK_IN
-        if s.session_start is not None:
-            return Phase.OCCUPIED
-        return Phase.IDLE
+            test = s.ladder.trigger is Trigger.TEST and s.ladder.stage not in CANCELLABLE
+            return Phase.TEST if test else _LADDER_PHASES[s.ladder.stage]
+        shown = (
+            (bool(s.cannot_monitor), Phase.CANNOT_MONITOR),
+            (s.paused, Phase.PAUSED),
+            (s.check_in_active, Phase.CHECK_IN),
+            (s.session_start is not None, Phase.OCCUPIED),
+        )
+        return next((phase for flag, phase in shown if flag), Phase.IDLE)
 
     @property
     def next_deadline(self) -> datetime | None:
