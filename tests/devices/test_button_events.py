@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+import re
 from typing import Any
 
 import pytest
@@ -92,14 +93,23 @@ def test_ieee_spellings(spelling: str) -> None:
     assert normalise_ieee(spelling) == "a4:c1:38:85:a8:b5:4c:d1"
 
 
-def test_ieee_without_zigpy(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys  # noqa: PLC0415
-
-    monkeypatch.setitem(sys.modules, "zigpy.types", None)
-    assert normalise_ieee("A4:C1:38:85:A8:B5:4C:D1") == "a4:c1:38:85:a8:b5:4c:d1"
-    assert normalise_ieee("0xa4c13885a8b54cd1") == "a4:c1:38:85:a8:b5:4c:d1"
-    with pytest.raises(ValueError, match="a4:c1"):
-        normalise_ieee("a4:c1")
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "a4:c1",
+        "a4:c1:38:85:a8:b5:4c:d1:ff",
+        "0xa4c13885a8b54cd1ff",
+        "0xa4c1",
+        "zz:c1:38:85:a8:b5:4c:d1",
+        "a4c:1:38:85:a8:b5:4c:d1",
+        "a4c13885a8b54cd1",
+        "",
+    ],
+)
+def test_ieee_spellings_that_are_no_address(spelling: str) -> None:
+    """Never read as some other (shorter or longer) address."""
+    with pytest.raises(ValueError, match=f"^{re.escape(spelling)}$"):
+        normalise_ieee(spelling)
 
 
 def test_gestures_map_to_actions() -> None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-import json
 from typing import Any, Final
+
+import orjson
 
 from ..engine.events import PressAction
 
@@ -24,6 +25,7 @@ DEFAULT_BASE_TOPIC: Final = "zigbee2mqtt"
 ACTION_SUFFIX: Final = "/action"
 AVAILABILITY_SUFFIX: Final = "/availability"
 _ATTRIBUTE_UPDATED = "attribute_updated"
+_HEX = frozenset("0123456789abcdef")
 
 # Gestures offered besides the captured one, per stack.
 COMMON_GESTURES: Final[dict[str, tuple[str, ...]]] = {
@@ -42,21 +44,22 @@ COMMON_GESTURES: Final[dict[str, tuple[str, ...]]] = {
 
 
 def normalise_ieee(value: str) -> str:
-    """An IEEE address in ZHA's form (`a4:c1:38:85:a8:b5:4c:d1`), whatever its spelling."""
-    try:
-        import zigpy.types  # noqa: PLC0415 (optional: ZHA's library, absent without ZHA)
-    except ImportError:
-        digits = "".join(c for c in value.lower() if c in "0123456789abcdef")
-        if value.lower().startswith("0x"):
-            digits = digits[1:]
-        if len(digits) != 16:
-            raise ValueError(value) from None
-        return ":".join(digits[i : i + 2] for i in range(0, 16, 2))
-    text = value.strip()
-    if text.lower().startswith("0x"):
-        # Zigbee2MQTT's spelling: big-endian hex without separators.
-        text = ":".join(text[2 + i : 4 + i] for i in range(0, 16, 2))
-    return str(zigpy.types.EUI64.convert(text.lower()))
+    """An IEEE address in ZHA's form (`a4:c1:38:85:a8:b5:4c:d1`), whatever its spelling.
+
+    ZHA's `a4:c1:...` (any case) or Zigbee2MQTT's `0xa4c1...`; ValueError for anything else.
+    Exactly 8 bytes: a longer address is another device, never cut down to one of ours.
+    """
+    text = value.strip().lower()
+    if text.startswith("0x"):
+        digits = text[2:]
+    else:
+        parts = text.split(":")
+        if len(parts) != 8 or any(len(part) != 2 for part in parts):
+            raise ValueError(value)
+        digits = "".join(parts)
+    if len(digits) != 16 or not all(c in _HEX for c in digits):
+        raise ValueError(value)
+    return ":".join(digits[i : i + 2] for i in range(0, 16, 2))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,7 @@ def z2m_press(topic: str, payload: str | bytes | bytearray) -> ButtonPress | Non
         device, action = topic.removesuffix(ACTION_SUFFIX), text.strip()
     else:
         try:
-            message = json.loads(text)
+            message = orjson.loads(text)
         except ValueError:
             return None
         if not isinstance(message, dict):
@@ -121,7 +124,7 @@ def _availability(text: str) -> bool | None:
     state: Any = text.strip()
     if state.startswith("{"):
         try:
-            message = json.loads(state)
+            message = orjson.loads(state)
         except ValueError:
             return None
         state = message.get("state") if isinstance(message, dict) else None
@@ -146,7 +149,7 @@ def z2m_report(topic: str, payload: str | bytes | bytearray) -> DeviceReport | N
     if topic.endswith(ACTION_SUFFIX):
         return None
     try:
-        message = json.loads(text)
+        message = orjson.loads(text)
     except ValueError:
         return None
     if not isinstance(message, dict):
