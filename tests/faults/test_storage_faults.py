@@ -474,3 +474,28 @@ async def test_a_repair_of_a_full_disk_left_by_an_earlier_run_goes_at_the_first_
     await setup_site(hass, entry)
     await advance(hass, freezer, 1)
     assert issue_id not in issues(hass)
+
+
+async def test_a_visit_saved_months_ago_starts_with_one_late_long_stay_prompt(
+    hass: HomeAssistant, hass_storage: dict[str, Any], dispatch_server: RunningServer
+) -> None:
+    """Restored from a backup 200 days old with a visit open: the long-stay repeats missed
+    meanwhile (14,400 of them) are one late prompt, not a start that never finishes."""
+    entry = two_stations(dispatch_server)
+    began = dt_util.utcnow() - timedelta(days=200)
+    state = StationState(
+        present=True,
+        present_since=began,
+        presence_confirmed=True,
+        session_start=began,
+        still_since=began,
+        stillness_alerted=True,
+        next_duration=began + timedelta(minutes=20),
+    )
+    on_disk(hass_storage, entry, {"stations": {OTHER_ID: {"state": dump_state(state)}}})
+    await setup_site(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert phase(hass, OTHER_ID) == "prompting"
+    driver = entry.runtime_data.drivers[OTHER_ID]
+    assert driver.engine.state.next_duration is not None
+    assert driver.engine.state.next_duration > dt_util.utcnow()
