@@ -41,6 +41,9 @@ from .messages import help_called_notification
 from .responders import Responders, Target
 from .station_driver import StationDriver
 
+# The kind of an alert whose record lost it.
+_UNKNOWN_KIND = "alert"
+
 
 def release_details(
     location: Location | None, contacts: tuple[Contact, ...] | None, notes: str | None
@@ -174,7 +177,7 @@ class Alerting:
             kind = info.kind if info is not None else None
             if kind is None and ladder is not None and ladder.alert_key == alert_key:
                 kind = ladder.trigger.value
-            self._notify_home(alert_key, driver.title, kind or "alert")
+            self._notify_home(alert_key, driver.title, kind or _UNKNOWN_KIND)
 
     @callback
     def _audience(self, audience: str, alert_key: str, responder: str | None) -> list[Target]:
@@ -241,7 +244,9 @@ class Alerting:
     @callback
     def on_dispatch_failure(self, write: Write, reason: str) -> None:
         """The service has not taken an alert: the fallback group hears what it would have."""
-        text = self._text(ResponderMessage.DISPATCH_DOWN, write.alert_key, kind=write.body["kind"])
+        # The body is as it was queued (maybe before a restart): a lost field never silences.
+        kind = str(write.body.get("kind") or _UNKNOWN_KIND)
+        text = self._text(ResponderMessage.DISPATCH_DOWN, write.alert_key, kind=kind)
         self.responders.send(
             self.responders.targets([FALLBACK]),
             text,

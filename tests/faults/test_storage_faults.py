@@ -21,7 +21,7 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from homeassistant.util.file import WriteError
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.brave.const import DOMAIN
 from custom_components.brave.dispatch.payloads import idempotency_key
@@ -499,3 +499,33 @@ async def test_a_visit_saved_months_ago_starts_with_one_late_long_stay_prompt(
     driver = entry.runtime_data.drivers[OTHER_ID]
     assert driver.engine.state.next_duration is not None
     assert driver.engine.state.next_duration > dt_util.utcnow()
+
+
+async def test_a_queued_alert_without_its_kind_still_reaches_the_fallback_group(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    dispatch_server: RunningServer,
+    freezer: FrozenDateTimeFactory,
+    unused_url: str,
+) -> None:
+    """The service is down and a queued alert's body lost its kind: the fallback group still
+    hears, 10 s after the start."""
+    sms = async_mock_service(hass, "notify", "sms")
+    entry = two_stations(
+        dispatch_server, options={"fallback": "Fallback = notify.sms:+15555550199"}
+    )
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=entry.title,
+        unique_id=unused_url,
+        data={**entry.data, "url": unused_url},
+        options=dict(entry.options),
+        subentries_data=[],
+    )
+    write = _alert_write(entry, f"{OTHER_ID}-1")
+    del write["body"]["kind"]
+    on_disk(hass_storage, entry, {"outbox": {"writes": [write], "alert_ids": {}}})
+    await setup_site(hass, entry)
+    await advance(hass, freezer, 10)
+    [told] = sms
+    assert "dispatch service is not answering" in told.data["message"]
