@@ -239,16 +239,30 @@ async def test_version_1_and_its_outbox_store_are_migrated(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     entry = two_stations(dispatch_server)
-    alert_key = f"{OTHER_ID}-1"
+    # An older alert the occupant said they were okay to, still open for a responder; and
+    # one in progress. Version 1 kept neither's kind with its responders.
+    older, alert_key = f"{OTHER_ID}-1", f"{OTHER_ID}-2"
+    now = dt_util.utcnow()
     record = _in_check_in()
-    record["state"]["alert_seq"] = 1
-    record["state"]["open_alerts"] = [alert_key]
+    record["state"] |= {
+        "alert_seq": 2,
+        "open_alerts": [older, alert_key],
+        "ladder": {
+            "alert_key": alert_key,
+            "trigger": "missed_check_in",
+            "started_at": now.isoformat(),
+            "stage": "alerted",
+            "deadline": (now + timedelta(seconds=120)).isoformat(),
+            "last_update": now.isoformat(),
+        },
+    }
+    told = {"label": "Room 2", "test": False, "rids": []}
     on_disk(
         hass_storage,
         entry,
         {
             "stations": {OTHER_ID: record},
-            "responders": {"alerts": {alert_key: {"label": "Room 2", "test": False, "rids": []}}},
+            "responders": {"alerts": {older: told, alert_key: told}},
         },
         version=1,
     )
@@ -263,15 +277,18 @@ async def test_version_1_and_its_outbox_store_are_migrated(
     # The alert queued before the upgrade reaches the service, once.
     [stored] = dispatch_server.store.alerts.values()
     assert stored.request["station"]["id"] == OTHER_ID
-    assert phase(hass, OTHER_ID) == "check_in"
+    assert phase(hass, OTHER_ID) == "alert"
     assert legacy not in hass_storage
     await advance(hass, freezer, 1)
     assert hass_storage[store_key(entry)]["version"] == 2
     assert saved(hass_storage, entry)["outbox"]["writes"] == []
     assert issues(hass) == {}
-    # Home Assistant shows that help was called, as before the upgrade.
-    notifications = hass.data["persistent_notification"]
-    assert f"{DOMAIN}_{alert_key}_help" in notifications
+    # Home Assistant shows that help was called for both, as before the upgrade.
+    shown = hass.data["persistent_notification"]
+    assert shown[f"{DOMAIN}_{alert_key}_help"]["message"].startswith(
+        "Room 2: help was called (missed check-in)."
+    )
+    assert shown[f"{DOMAIN}_{older}_help"]["message"].startswith("Room 2: help was called (alert).")
 
 
 async def test_version_1_with_an_unreadable_outbox_store_keeps_it(
