@@ -85,6 +85,29 @@ BAD_STATIONS = {
             }
         }
     },
+    "an alert that went out, not open": {
+        "state": {
+            "ladder": {
+                "alert_key": f"{STATION_ID}-1",
+                "trigger": "help_request",
+                "started_at": "2026-01-01T00:00:00+00:00",
+                "stage": "alerted",
+                "last_update": "2026-01-01T00:00:00+00:00",
+            }
+        }
+    },
+    "an alert that went out, never told": {
+        "state": {
+            "open_alerts": [f"{STATION_ID}-1"],
+            "ladder": {
+                "alert_key": f"{STATION_ID}-1",
+                "trigger": "help_request",
+                "started_at": "2026-01-01T00:00:00+00:00",
+                "stage": "acknowledged",
+            },
+        }
+    },
+    "a time no station wrote": {"state": {"next_prompt": "9999-12-31T23:59:59+00:00"}},
     "settings that are a list": {"state": None, "settings": [300]},
     "a negative timer": {"state": None, "settings": {"countdown": -5}},
 }
