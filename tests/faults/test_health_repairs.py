@@ -26,6 +26,7 @@ from ..conftest import (
     site_with_station,
     station_data,
 )
+from ..crash import crashed
 from ..helpers import advance, setup_site
 from .sites import issues
 
@@ -217,3 +218,38 @@ async def test_a_radar_whose_distance_changes_is_not_stuck_across_a_reload(
             await hass.async_block_till_done()
     assert issues(hass) == {}
     assert _told(sms) == []
+
+
+async def test_a_fault_still_there_after_home_assistant_restarts_keeps_its_repair(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    dispatch_server: RunningServer,
+    freezer: FrozenDateTimeFactory,
+    sms: list[ServiceCall],
+) -> None:
+    """Home Assistant keeps a repair of this kind across its restart only as a record that it
+    existed: shown again if the fault is still there, gone if not."""
+    hass.states.async_set(BUTTON, "unavailable")
+    hass.states.async_set(PRESENCE, "off")
+    entry = site_with_station(dispatch_server, station_data(room_sensing=True), options=OPTIONS)
+    await setup_site(hass, entry)
+    hass.states.async_set(PRESENCE, "unavailable")
+    await hass.async_block_till_done()
+    button, radar = (f"health_{STATION_ID}_{d}_unavailable" for d in (BUTTON, PRESENCE))
+    assert set(issues(hass)) == {button, radar}
+    # Home Assistant writes its repairs to disk within seconds.
+    await advance(hass, freezer, 15)
+
+    told_after: list[list[ServiceCall]] = []
+
+    def room(after: HomeAssistant) -> None:
+        # The button is still gone; the radar came back while nothing ran.
+        after.states.async_set(BUTTON, "unavailable")
+        after.states.async_set(PRESENCE, "off")
+        told_after.append(async_mock_service(after, "notify", "sms"))
+
+    async with crashed(hass, hass_storage, entry, room) as (after, _):
+        assert set(issues(after)) == {button}
+        # Announced again as new after a restart of Home Assistant (docs/devices.md).
+        [again] = told_after[0]
+        assert again.data["message"] == f"Room 1: {BUTTON} needs attention (unavailable)."
