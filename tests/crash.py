@@ -6,7 +6,7 @@ counts, because the storage is put back to the crash instant before the new one 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 import copy
 from typing import Any
@@ -41,9 +41,16 @@ def copy_entry(entry: MockConfigEntry) -> MockConfigEntry:
 
 @asynccontextmanager
 async def crashed(
-    hass: HomeAssistant, hass_storage: dict[str, Any], entry: MockConfigEntry
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    entry: MockConfigEntry,
+    prepare: Callable[[HomeAssistant], None] | None = None,
 ) -> AsyncIterator[tuple[HomeAssistant, MockConfigEntry]]:
-    """Crash now; yield a new Home Assistant started from the disk, and its site entry."""
+    """Crash now; yield a new Home Assistant started from the disk, and its site entry.
+
+    `prepare` readies the new instance before the site starts (its devices' states, the
+    services responders are reached through), as the rest of a real installation would.
+    """
     on_disk = copy.deepcopy(hass_storage)
     await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
@@ -52,6 +59,8 @@ async def crashed(
     async with async_test_home_assistant() as after:
         after.data.pop(loader.DATA_CUSTOM_COMPONENTS)
         await after.config.async_set_time_zone(hass.config.time_zone)
+        if prepare is not None:
+            prepare(after)
         again = copy_entry(entry)
         again.add_to_hass(after)
         assert await after.config_entries.async_setup(again.entry_id)

@@ -41,6 +41,9 @@ from .messages import help_called_notification
 from .responders import Responders, Target
 from .station_driver import StationDriver
 
+# The kind of an alert whose record lost it.
+_UNKNOWN_KIND = "alert"
+
 
 def release_details(
     location: Location | None, contacts: tuple[Contact, ...] | None, notes: str | None
@@ -115,9 +118,12 @@ class Alerting:
         match effect:
             case SendAlert():
                 self.responders.open_alert(
-                    effect.alert_key, driver.title, test=effect.trigger is Trigger.TEST
+                    effect.alert_key,
+                    driver.title,
+                    effect.trigger.value,
+                    test=effect.trigger is Trigger.TEST,
                 )
-                self._notify_home(driver, effect)
+                self._notify_home(effect.alert_key, driver.title, effect.trigger.value)
             case CannotMonitor(sensor=sensor):
                 persistent_notification.async_create(
                     self.hass,
@@ -149,17 +155,29 @@ class Alerting:
                 self._enqueue(effect.alert_key, WriteKind.EVENT, step, body, effect)
 
     @callback
-    def _notify_home(self, driver: StationDriver, effect: SendAlert) -> None:
+    def _notify_home(self, alert_key: str, label: str, kind: str) -> None:
         """Home Assistant itself shows that help was called, until the alert closes."""
         title, message = help_called_notification(
-            self.language, driver.title, effect.trigger.value, test=effect.trigger is Trigger.TEST
+            self.language, label, kind, test=kind == Trigger.TEST
         )
         persistent_notification.async_create(
-            self.hass,
-            message,
-            title=title,
-            notification_id=f"{DOMAIN}_{effect.alert_key}_help",
+            self.hass, message, title=title, notification_id=f"{DOMAIN}_{alert_key}_help"
         )
+
+    @callback
+    def restore(self, driver: StationDriver) -> None:
+        """Show again that help was called for each open alert of a station.
+
+        Home Assistant keeps its notifications in memory only: after a restart they are gone
+        while the alerts are not.
+        """
+        ladder = driver.engine.state.ladder
+        for alert_key in driver.engine.state.open_alerts:
+            info = self.responders.alerts.get(alert_key)
+            kind = info.kind if info is not None else None
+            if kind is None and ladder is not None and ladder.alert_key == alert_key:
+                kind = ladder.trigger.value
+            self._notify_home(alert_key, driver.title, kind or _UNKNOWN_KIND)
 
     @callback
     def _audience(self, audience: str, alert_key: str, responder: str | None) -> list[Target]:
@@ -226,7 +244,9 @@ class Alerting:
     @callback
     def on_dispatch_failure(self, write: Write, reason: str) -> None:
         """The service has not taken an alert: the fallback group hears what it would have."""
-        text = self._text(ResponderMessage.DISPATCH_DOWN, write.alert_key, kind=write.body["kind"])
+        # The body is as it was queued (maybe before a restart): a lost field never silences.
+        kind = str(write.body.get("kind") or _UNKNOWN_KIND)
+        text = self._text(ResponderMessage.DISPATCH_DOWN, write.alert_key, kind=kind)
         self.responders.send(
             self.responders.targets([FALLBACK]),
             text,

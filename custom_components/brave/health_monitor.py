@@ -265,6 +265,7 @@ class HealthMonitor:
                 for entity_id in (b.presence, b.motion):
                     if entity_id:
                         self._activity.setdefault(entity_id, []).append(presence)
+                presence.last_activity = self._last_activity(b.presence, b.motion, now)
             self._stations[runtime.station_id] = station
         self._restore_told()
         for station in self._stations.values():
@@ -275,6 +276,20 @@ class HealthMonitor:
             self.hass.bus.async_listen(EVENT_STATE_REPORTED, self._on_reported, self._ours),
             self._stop_timers,
         ]
+
+    def _last_activity(self, presence: str | None, motion: str | None, now: datetime) -> datetime:
+        """A radar's last sign of life before the start.
+
+        A change in presence, movement or distance (an attribute update of the presence
+        entity). Counting presence alone, a radar that moves all day would be called stuck
+        soon after each restart or reload.
+        """
+        seen = [
+            state.last_updated if entity_id == presence else state.last_changed
+            for entity_id in (presence, motion)
+            if entity_id and (state := self.hass.states.get(entity_id)) is not None
+        ]
+        return max(seen, default=now)
 
     @callback
     def _stop_timers(self) -> None:

@@ -116,6 +116,8 @@ class AlertRecipients:
     label: str
     test: bool
     rids: set[str] = field(default_factory=set)
+    # The alert's kind (help_request, stillness...); None in records from before it was kept.
+    kind: str | None = None
 
 
 class Responders:
@@ -137,9 +139,11 @@ class Responders:
 
     @callback
     def async_start(self, stored: dict[str, Any]) -> list[CALLBACK_TYPE]:
-        """Restore who was told what, and listen for answers."""
+        """Restore who was told what (as site_records read it), and listen for answers."""
         for key, value in stored.get("alerts", {}).items():
-            self.alerts[key] = AlertRecipients(value["label"], value["test"], set(value["rids"]))
+            self.alerts[key] = AlertRecipients(
+                value["label"], value["test"], set(value["rids"]), value.get("kind")
+            )
         self.latest = dict(stored.get("latest", {}))
         return [
             self.hass.bus.async_listen(EVENT_MOBILE_ACTION, self._on_mobile_action),
@@ -151,16 +155,16 @@ class Responders:
         """What must survive a restart."""
         return {
             "alerts": {
-                key: {"label": a.label, "test": a.test, "rids": sorted(a.rids)}
+                key: {"label": a.label, "test": a.test, "rids": sorted(a.rids), "kind": a.kind}
                 for key, a in self.alerts.items()
             },
             "latest": dict(self.latest),
         }
 
     @callback
-    def open_alert(self, alert_key: str, label: str, *, test: bool) -> None:
+    def open_alert(self, alert_key: str, label: str, kind: str, *, test: bool) -> None:
         """Start tracking who hears about an alert."""
-        self.alerts.setdefault(alert_key, AlertRecipients(label, test))
+        self.alerts.setdefault(alert_key, AlertRecipients(label, test, kind=kind))
 
     @callback
     def close_alert(self, alert_key: str) -> None:

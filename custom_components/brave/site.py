@@ -127,6 +127,7 @@ class BraveSite:
         for driver in self.drivers.values():
             # Deadlines that passed while Home Assistant was stopped fire now, marked late.
             driver.start()
+            self.alerting.restore(driver)
         sensing.sync_all(self.clock.now())
 
     async def async_stop(self) -> None:

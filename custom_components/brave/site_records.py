@@ -69,9 +69,7 @@ def _strings(raw: Any) -> dict[str, str]:
     return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def _stamps(raw: Any) -> dict[str, int]:
-    if not isinstance(raw, dict):
-        return {}
+def _stamps(raw: dict[str, Any]) -> dict[str, int]:
     return {
         k: v
         for k, v in raw.items()
@@ -79,39 +77,78 @@ def _stamps(raw: Any) -> dict[str, int]:
     }
 
 
+def _responders(raw: dict[str, Any]) -> dict[str, Any]:
+    """Who was told about each open alert; an entry that cannot be read is left out.
+
+    Losing one only means a late reply to that alert is not matched to it: the alert itself,
+    its station and its writes are kept elsewhere.
+    """
+    alerts = raw.get("alerts")
+    readable = {}
+    for key, value in (alerts if isinstance(alerts, dict) else {}).items():
+        if not isinstance(value, dict):
+            continue
+        label, test, rids, kind = (value.get(k) for k in ("label", "test", "rids", "kind"))
+        if (
+            isinstance(label, str)
+            and isinstance(test, bool)
+            and isinstance(rids, list)
+            and all(isinstance(rid, str) for rid in rids)
+            and isinstance(kind, str | None)
+        ):
+            readable[key] = {"label": label, "test": test, "rids": rids, "kind": kind}
+    return {"alerts": readable, "latest": _strings(raw.get("latest"))}
+
+
+def _section[T](data: dict[str, Any], name: str, kind: type[T], default: T) -> T:
+    """A part of the store; another shape there means the store is not one this code wrote."""
+    value = data.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, kind):
+        raise InvalidStateError(f"{name} is a {type(value).__name__}")
+    return value
+
+
 def read_site(data: Any, now: datetime) -> SiteRecords:
     """Read the site's store (current version).
 
-    Raises InvalidStateError only when the whole store has another shape; a bad record is set
-    aside and the rest is read.
+    Raises InvalidStateError only when the store or one of its parts has another shape; a bad
+    record inside a part is set aside and the rest is read.
     """
     if not isinstance(data, dict):
         raise InvalidStateError("the store is not an object")
     records = SiteRecords()
-    stations = data.get("stations")
-    for station_id, raw in (stations if isinstance(stations, dict) else {}).items():
+    quarantine = _section(data, "quarantine", dict, {})
+    for station_id, raw in _section(data, "stations", dict, {}).items():
         try:
             records.stations[station_id] = _station(raw)
         except InvalidStateError:
             records.bad_stations[station_id] = raw
-    quarantine = data.get("quarantine")
-    if isinstance(quarantine, dict):
-        # Still set aside from an earlier start: kept until a person clears them.
-        if isinstance(old := quarantine.get("stations"), dict):
-            records.bad_stations = {**old, **records.bad_stations}
-        if isinstance(old_writes := quarantine.get("writes"), list):
-            records.bad_writes += old_writes
-    records.outbox, bad_writes = load_outbox(data.get("outbox", {}), now)
+    # Still set aside from an earlier start: kept until a person clears them.
+    records.bad_stations = {**_section(quarantine, "stations", dict, {}), **records.bad_stations}
+    records.bad_writes += _section(quarantine, "writes", list, [])
+    records.outbox, bad_writes = load_outbox(_section(data, "outbox", dict, {}), now)
     records.bad_writes += bad_writes
-    responders = data.get("responders")
-    records.responders = responders if isinstance(responders, dict) else {}
-    records.statuses = _strings(data.get("statuses"))
-    records.seen_webhooks = _stamps(data.get("seen_webhooks"))
+    records.responders = _responders(_section(data, "responders", dict, {}))
+    records.statuses = _strings(_section(data, "statuses", dict, {}))
+    records.seen_webhooks = _stamps(_section(data, "seen_webhooks", dict, {}))
     return records
 
 
-def migrate(version: int, data: Any, outbox: Any) -> dict[str, Any]:
-    """Bring version-1 data (and its separate outbox store) to the current layout."""
-    if version != 1 or not isinstance(data, dict):
-        raise NotImplementedError(version)
-    return {**data, "outbox": outbox if outbox is not None else {}}
+def migrate(version: int, data: Any, outbox: Any) -> Any:
+    """Bring older data (and version 1's separate outbox store) to the current layout.
+
+    Data of the current version (a newer minor version) is read as it is. Raises
+    InvalidStateError for a version this code never wrote.
+    """
+    if version == VERSION:
+        return data
+    if version != 1:
+        raise InvalidStateError(f"version {version!r}")
+    if not isinstance(data, dict):
+        raise InvalidStateError("the store is not an object")
+    if not isinstance(outbox, dict):
+        # An old outbox of another shape is set aside as one write; the stations still migrate.
+        outbox = {} if outbox is None else {"writes": [outbox]}
+    return {**data, "outbox": outbox}

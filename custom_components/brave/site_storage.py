@@ -27,7 +27,6 @@ from homeassistant.util.file import WriteError
 from homeassistant.util.json import SerializationError
 
 from .const import DOMAIN
-from .engine.state import InvalidStateError
 from .site_records import VERSION, SiteRecords, migrate, read_site
 
 _LOGGER = logging.getLogger(__name__)
@@ -46,13 +45,24 @@ class _SiteStore(Store[dict[str, Any]]):
     def __init__(self, hass: HomeAssistant, key: str, on_written: Callable[[bool], None]) -> None:
         super().__init__(hass, VERSION, key)
         self._on_written = on_written
+        # Version 1's outbox store, once migrated (removed after the new layout is read).
         self.legacy: Store[dict[str, Any]] | None = None
 
     async def _async_migrate_func(
-        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
-    ) -> dict[str, Any]:
-        self.legacy = Store[dict[str, Any]](self.hass, 1, f"{self.key}.outbox")
-        return migrate(old_major_version, old_data, await self.legacy.async_load())
+        self, old_major_version: int, old_minor_version: int, old_data: Any
+    ) -> Any:
+        outbox: Any = None
+        if old_major_version == 1:
+            legacy = Store[dict[str, Any]](self.hass, 1, f"{self.key}.outbox")
+            try:
+                outbox = await legacy.async_load()
+            except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
+                # The stations still migrate; the old outbox file stays where it is, and its
+                # writes are reported as set aside.
+                outbox = {"writes": [{"unreadable_store": legacy.key, "error": repr(err)}]}
+            else:
+                self.legacy = legacy
+        return migrate(old_major_version, old_data, outbox)
 
     async def _async_write_data(self, data: dict[str, Any]) -> None:
         try:
@@ -77,7 +87,8 @@ class SiteStorage:
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._writing: set[asyncio.Task[None]] = set()
         self._closed = False
-        self.failing = False
+        # None until the first write: a repair left by an earlier run goes once a write works.
+        self.failing: bool | None = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -89,8 +100,8 @@ class SiteStorage:
         now = dt_util.utcnow()
         try:
             data = await self._store.async_load()
-            records = read_site(data or {}, now)
-        except (HomeAssistantError, InvalidStateError, KeyError, TypeError, ValueError) as err:
+            records = read_site({} if data is None else data, now)
+        except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
             kept = await self.hass.async_add_executor_job(_set_aside, Path(self._store.path), now)
             _LOGGER.error(
                 "Brave could not read its saved state (%s); stations start fresh%s",
@@ -188,8 +199,9 @@ class SiteStorage:
     def _written(self, ok: bool) -> None:
         issue = f"{ISSUE_WRITE_FAILED}_{self.entry.entry_id}"
         if ok:
-            if self.failing:
-                _LOGGER.info("Brave can save its state again")
+            if self.failing is not False:
+                if self.failing:
+                    _LOGGER.info("Brave can save its state again")
                 ir.async_delete_issue(self.hass, DOMAIN, issue)
             self.failing = False
             return

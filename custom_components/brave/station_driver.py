@@ -12,7 +12,18 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 
 from .clock import SiteClock
-from .engine.effects import AlertClosed, Effect, Escalate, MorePresses, SendAlert, Trigger
+from .engine.effects import (
+    AlertClosed,
+    CannotMonitor,
+    DoorOpened,
+    Effect,
+    Escalate,
+    MorePresses,
+    OccupantOk,
+    ResponderAttending,
+    SendAlert,
+    Trigger,
+)
 from .engine.events import Event, Pause, Reconfigured, Tick
 from .engine.state import dump_state, shift_times
 from .engine.station import Station
@@ -24,8 +35,19 @@ _LOGGER = logging.getLogger(__name__)
 type Listener = Callable[[], None]
 # An event of the station's event entity: its type and attributes.
 type EventListener = Callable[[str, dict[str, Any]], None]
-# Effects that reach people outside the room: saved at once, before anything waits.
-_LEAVES_HOME = (SendAlert, Escalate, MorePresses)
+# Effects that reach people outside the room (responders, health contacts, the dispatch
+# service): saved at once, before anything waits, so a crash soon after cannot undo what they
+# were told (an acknowledgement undone would bring reminders back to someone on the way).
+_LEAVES_HOME = (
+    SendAlert,
+    Escalate,
+    MorePresses,
+    ResponderAttending,
+    OccupantOk,
+    DoorOpened,
+    AlertClosed,
+    CannotMonitor,
+)
 
 
 class Performer(Protocol):

@@ -215,7 +215,12 @@ def load_outbox(data: Any, now: datetime) -> tuple[Outbox, list[Any]]:
     outbox, unreadable = Outbox(), []
     if not isinstance(data, dict):
         return outbox, [data]
-    for raw in data.get("writes") or []:
+    writes = data.get("writes") or []
+    if not isinstance(writes, list):
+        # Another shape altogether: set aside whole, never read piece by piece.
+        unreadable.append(writes)
+        writes = []
+    for raw in writes:
         try:
             outbox.add(load_write(raw, now))
         except InvalidWriteError:

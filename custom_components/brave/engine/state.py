@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -83,6 +83,11 @@ class InvalidStateError(ValueError):
     """A stored state that cannot be read back."""
 
 
+# Stored times outside these were never written by a station; the engine adds timers to them.
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def shift_times(state: StationState, delta: timedelta) -> None:
     """Move every time the state holds by delta (the wall clock was stepped).
 
@@ -152,6 +157,8 @@ class _Reader:
             raise InvalidStateError(f"{key}: {value!r}") from err
         if when.tzinfo is None:
             raise InvalidStateError(f"{key}: no time zone")
+        if not _EARLIEST <= when <= _LATEST:
+            raise InvalidStateError(f"{key}: {value!r}")
         return when
 
     def strings(self, key: str) -> list[str]:
@@ -182,6 +189,10 @@ def _ladder(data: Any) -> Ladder | None:
     responder = r.data.get("responder")
     if responder is not None and not isinstance(responder, str):
         raise InvalidStateError(f"responder: {responder!r}")
+    last_update = r.time("last_update")
+    if last_update is None and (stage not in CANCELLABLE or r.flag("renotify_pending")):
+        # An alert that went out always has the time responders were last told.
+        raise InvalidStateError("an alert without the time it was told")
     return Ladder(
         alert_key=key,
         trigger=trigger,
@@ -192,7 +203,7 @@ def _ladder(data: Any) -> Ladder | None:
         reminders=r.count("reminders"),
         urgency=urgency,
         presses=r.count("presses"),
-        last_update=r.time("last_update"),
+        last_update=last_update,
         responder=responder,
         # Records from before this field: prompted alerts always released.
         released=r.flag("released")
@@ -209,9 +220,13 @@ _PROMPTED_KINDS = frozenset({Trigger.STILLNESS, Trigger.DURATION, Trigger.MISSED
 
 
 def load_state(data: Any) -> StationState:
-    """Rebuild a state from dump_state's output; raise InvalidStateError when it cannot."""
+    """Rebuild a state from dump_state's output; raise InvalidStateError when it cannot.
+
+    Besides each field's type, what the station relies on holds: an alert that went out is
+    open until it is closed.
+    """
     r = _Reader(data)
-    return StationState(
+    state = StationState(
         present=r.flag("present"),
         present_since=r.time("present_since"),
         presence_confirmed=r.flag("presence_confirmed"),
@@ -234,3 +249,11 @@ def load_state(data: Any) -> StationState:
         unavailable=set(r.strings("unavailable")),
         cannot_monitor=set(r.strings("cannot_monitor")),
     )
+    ladder = state.ladder
+    if (
+        ladder is not None
+        and ladder.stage not in CANCELLABLE
+        and ladder.alert_key not in state.open_alerts
+    ):
+        raise InvalidStateError("the alert in progress is not open")
+    return state

@@ -274,7 +274,10 @@ class Station:
     def _fire_duration(self, when: datetime, now: datetime) -> list[Effect]:
         s = self.state
         assert s.session_start is not None
-        s.next_duration = when + self.config.timers.duration_repeat
+        repeat = self.config.timers.duration_repeat
+        # Repeats missed while nothing ran are one late alert, not one each: the next comes
+        # on the repeat's rhythm after now.
+        s.next_duration = when + repeat * ((now - when) // repeat + 1)
         if s.ladder is not None:
             # One escalation at a time; the open one already has everyone's attention.
             return []

@@ -1,0 +1,1 @@
+"""Faults and bad input: each gets a clear error and loses nothing."""
