@@ -158,7 +158,7 @@ class BraveSite:
     def _on_clock_step(self, step: timedelta) -> None:
         for driver in self.drivers.values():
             driver.shift(step)
-        self.sender.outbox.shift(step)
+        self.sender.shift(step)
         for driver in self.drivers.values():
             driver.reschedule()
 
