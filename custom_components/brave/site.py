@@ -201,9 +201,9 @@ class BraveSite:
         responder: str | None,
         outcome: str | None,
         *,
-        webhook: bool = False,
+        polled: bool = False,
     ) -> bool:
-        """Apply a status from the dispatch service (webhook or polling).
+        """Apply a status from the dispatch service: a webhook's, or one found by polling.
 
         Returns False when the alert is unknown here.
         """
@@ -211,14 +211,16 @@ class BraveSite:
         if alert_key is None or (driver := self.driver_for(alert_key)) is None:
             return False
         self._heard[alert_id] = self.clock.now()
-        if webhook:
+        if not polled:
             self._webhooks_arrive()
         if self._statuses.get(alert_id) == status:
+            if not polled:
+                # The webhook's replay record.
+                self.storage.save_now()
             return True
-        if not webhook and self.entry.data.get(CONF_CALLBACK_URL) is not None:
+        if polled and self.entry.data.get(CONF_CALLBACK_URL) is not None:
             self._webhook_missed()
         self._statuses[alert_id] = status
-        self.storage.changed()
         found = meaning(status, outcome)
         who = display_name(responder)
         match found.reaction:
@@ -227,12 +229,15 @@ class BraveSite:
             case Reaction.CLOSED:
                 self.answer(alert_key, who, found.outcome)
             case Reaction.NOBODY_COMING if found.tell_fallback:
-                self.alerting.dispatch_failed(alert_key)
+                self.alerting.dispatch_failed(driver, alert_key)
         if found.event is not None:
             attributes = {"alert_key": alert_key}
             if found.reaction is Reaction.ATTENDING:
                 attributes["responder"] = who
             driver.fire_event(found.event, attributes)
+        # What the service said (and whom it made us tell) is on disk before a crash could
+        # make a poll or a replayed webhook tell them again.
+        self.storage.save_now()
         return True
 
     @callback
@@ -268,7 +273,9 @@ class BraveSite:
             except DispatchError as err:
                 _LOGGER.debug("Polling alert %s failed: %s", alert_id, err)
                 continue
-            self.dispatch_status(alert.alert_id, alert.status, alert.responder, alert.outcome)
+            self.dispatch_status(
+                alert.alert_id, alert.status, alert.responder, alert.outcome, polled=True
+            )
 
     @callback
     def _webhook_missed(self) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import socket
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentryData
@@ -31,7 +32,15 @@ from custom_components.brave.const import DOMAIN
 from dispatch_server.app import create_app
 from dispatch_server.store import Store
 
-from ..conftest import API_KEY, RunningServer, site_data, station_data
+from ..conftest import (
+    API_KEY,
+    RESPONDER,
+    RESPONDER_PASSWORD,
+    RunningServer,
+    sign_in,
+    site_data,
+    station_data,
+)
 from ..helpers import advance, setup_site
 
 ALERTS = "/v1/alerts"
@@ -383,3 +392,36 @@ async def advance_to(
     for mark in marks:
         assert mark >= clock(), f"{mark} s is past ({clock()} s)"
         await advance(hass, freezer, mark - clock())
+
+
+# -- the responder desk ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Desk:
+    """A responder signed in at the server's desk, acting on alerts as a browser would."""
+
+    server: FaultyServer
+    session: aiohttp.ClientSession
+    csrf: str = ""
+
+    async def sign_in(self) -> None:
+        self.server.store.set_responder(RESPONDER, RESPONDER_PASSWORD)
+        self.csrf = await sign_in(self.session, self.server.url)
+
+    async def act(self, alert_id: str, status: str, outcome: str | None = None) -> None:
+        form = {"status": status, "csrf_token": self.csrf}
+        if outcome is not None:
+            form["outcome"] = outcome
+        async with self.session.post(
+            f"{self.server.url}/responder/alerts/{alert_id}", data=form, allow_redirects=False
+        ) as resp:
+            assert resp.status == 303, await resp.text()
+
+
+@pytest.fixture
+async def desk(server: FaultyServer) -> AsyncIterator[Desk]:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        signed_in = Desk(server, session)
+        await signed_in.sign_in()
+        yield signed_in

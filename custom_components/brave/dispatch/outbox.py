@@ -136,8 +136,10 @@ class Outbox:
         write.not_before = now + timedelta(seconds=delay)
 
     def retry_now(self, earliest: datetime | None = None) -> None:
-        """Bring every back-off forward to `earliest`, or to now when None (the service is
-        known to be back); none is put later."""
+        """Bring every back-off forward to `earliest`, or to now when None.
+
+        Used when the service is known to be back; no attempt is ever put later.
+        """
         for write in self.writes:
             if write.not_before is not None and (earliest is None or write.not_before > earliest):
                 write.not_before = earliest
