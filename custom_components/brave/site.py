@@ -159,6 +159,9 @@ class BraveSite:
         for driver in self.drivers.values():
             driver.shift(step)
         self.sender.shift(step)
+        # When each open alert last heard from the service: left behind by a step back, it
+        # would hold that alert's polling off for as long as the step.
+        self._heard = {alert_id: at + step for alert_id, at in self._heard.items()}
         for driver in self.drivers.values():
             driver.reschedule()
 

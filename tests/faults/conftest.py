@@ -307,15 +307,17 @@ class Heard:
     message: str
 
 
-def listen(hass: HomeAssistant, service: str, clock: Stopwatch) -> list[Heard]:
-    """Messages sent through notify.<service>, with when each was sent."""
+def listen(
+    hass: HomeAssistant, service: str, clock: Stopwatch, domain: str = "notify"
+) -> list[Heard]:
+    """Messages sent through <domain>.<service>, with when each was sent."""
     heard: list[Heard] = []
 
     @callback
     def handle(call: ServiceCall) -> None:
         heard.append(Heard(clock(), str(call.data["message"])))
 
-    hass.services.async_register("notify", service, handle)
+    hass.services.async_register(domain, service, handle)
     return heard
 
 
