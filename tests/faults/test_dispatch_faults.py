@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from custom_components.brave.const import DOMAIN
-from custom_components.brave.dispatch.sender import FALLBACK_AFTER
+from custom_components.brave.dispatch.sender import FALLBACK_AFTER, MAX_IN_FLIGHT
 
 from .conftest import (
     ALERTS,
@@ -290,4 +290,25 @@ async def test_events_of_a_taken_alert_go_while_another_hangs(
     [stored] = server.store.alerts.values()
     await until(lambda: len(stored.events) == 1)
     assert stored.events[0]["type"] == "escalated"
+    assert server.clock() == 1
+
+
+async def test_hanging_alerts_in_every_slot_do_not_hold_up_a_new_one(
+    hass: HomeAssistant, server: FaultyServer, freezer: FrozenDateTimeFactory
+) -> None:
+    """As many hanging requests as may run at once: the next room's alert still goes at
+    once, and its more presses too."""
+    rooms = MAX_IN_FLIGHT + 1
+    await start_site(hass, server, rooms=rooms)
+    server.fault(hang(server), match=lambda body: body["station"]["id"] != station_id(rooms))
+    server.clock.start()
+    for room in range(1, rooms):
+        press(hass, room)
+    await until(lambda: len(server.alert_posts()) == MAX_IN_FLIGHT)
+    press(hass, rooms)
+    await until(lambda: len(server.store.alerts) == 1 and _queued(hass) == str(MAX_IN_FLIGHT))
+    await tick(hass, freezer, 1)
+    press(hass, rooms)
+    [stored] = server.store.alerts.values()
+    await until(lambda: len(stored.events) == 1)
     assert server.clock() == 1

@@ -2,7 +2,7 @@
 
 Each alert has its own lane: its writes go in order, and no alert ever waits for another (a
 service that accepts connections and never answers holds up each alert by itself, never the
-others). A bounded number of requests run at once. Whenever the service has not taken an alert
+others). A bounded number of retries run at once. Whenever the service has not taken an alert
 within FALLBACK_AFTER, or fails on it, the fallback group hears at once, once.
 
 While the service is down and writes wait, it is asked every PROBE_WHILE_DOWN whether it is
@@ -36,7 +36,8 @@ LIVENESS_INTERVAL: Final = timedelta(seconds=60)
 PROBE_WHILE_DOWN: Final = 5.0  # seconds
 # The fallback group hears of an alert the service has not confirmed by then.
 FALLBACK_AFTER: Final = 10.0  # seconds
-# Requests in flight at once, across all alerts.
+# Retries in flight at once, across all alerts (a queue flushed after an outage goes a few
+# at a time); a write's first attempt is never held back by them.
 MAX_IN_FLIGHT: Final = 8
 
 # Called when the service has not taken an alert (now, or ever): the write and why.
@@ -180,6 +181,11 @@ class DispatchSender:
                         self.hass, delay, partial(self._on_retry, alert_key)
                     )
                     return
+                if write.attempts == 0:
+                    # A first attempt never waits for a slot: requests to a service that
+                    # hangs hold theirs for the client's whole timeout.
+                    await self._send(write)
+                    continue
                 async with self._in_flight:
                     await self._send(write)
         finally:
