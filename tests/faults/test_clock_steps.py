@@ -26,6 +26,7 @@ from .conftest import (
     Desk,
     FaultyServer,
     advance_to,
+    free_port,
     listen,
     press,
     run_until,
@@ -132,7 +133,9 @@ async def test_polling_survives_a_step_back(
         hass, server, callback_url=f"http://192.168.1.20:8123/api/webhook/{WEBHOOK_ID}"
     )
     [site_id] = server.store.sites
-    server.store.set_callback_url(site_id, f"http://127.0.0.1:9/api/webhook/{WEBHOOK_ID}")
+    server.store.set_callback_url(
+        site_id, f"http://127.0.0.1:{free_port()}/api/webhook/{WEBHOOK_ID}"
+    )
     server.clock.start()
     press(hass)
     await hass.async_block_till_done()

@@ -24,7 +24,17 @@ from dispatch_server.webhooks import signed_headers
 from ..conftest import WEBHOOK_ID
 from ..crash import crashed
 from ..helpers import advance, station_state
-from .conftest import Desk, FaultyServer, Heard, advance_to, listen, press, run_until, start_site
+from .conftest import (
+    Desk,
+    FaultyServer,
+    Heard,
+    advance_to,
+    free_port,
+    listen,
+    press,
+    run_until,
+    start_site,
+)
 
 type ClientFactory = Any
 
@@ -63,7 +73,9 @@ async def test_webhooks_that_cannot_arrive_are_made_up_for_by_polling(
     await start_site(hass, server, callback_url=PRIVATE_CALLBACK)
     [site_id] = server.store.sites
     # What the service sees of that address: nothing listens.
-    server.store.set_callback_url(site_id, f"http://127.0.0.1:9/api/webhook/{WEBHOOK_ID}")
+    server.store.set_callback_url(
+        site_id, f"http://127.0.0.1:{free_port()}/api/webhook/{WEBHOOK_ID}"
+    )
     alert_id = await _alert(hass, server)
     server.clock.start()
 
