@@ -23,6 +23,7 @@ from .conftest import (
     run_until,
     start_site,
     station_device,
+    status,
 )
 
 QUEUED = "sensor.brave_reference_dispatch_queued_dispatch_writes"
@@ -74,6 +75,30 @@ async def test_queue_built_over_a_long_outage_goes_at_once_when_the_service_is_b
     assert len({w.key for w in writes}) == len(writes)
     assert len(writes) == ROOMS
     assert not [i for (d, _), i in ir.async_get(hass).issues.items() if d == DOMAIN]
+
+
+async def test_service_up_but_failing_writes_gets_one_write_per_probe(
+    hass: HomeAssistant, server: FaultyServer, freezer: FrozenDateTimeFactory
+) -> None:
+    """Its health answers, its writes fail (500, no Retry-After): each alert keeps its own
+    back-off, and each probe lets one write through, never the whole queue."""
+    await start_site(hass, server, rooms=ROOMS)
+    server.fault(status(500, b"database is locked"))
+    server.clock.start()
+    for room in range(1, ROOMS + 1):
+        press(hass, room)
+    await hass.async_block_till_done()
+    await advance_to(hass, freezer, server.clock, *(n / 2 for n in range(1, 121)))
+    posts = server.alert_posts()
+    # First attempts, then retries no faster than the back-off (at most 6 each in 60 s:
+    # 0.5 + 1 + 2 + 4 + 8 + 16 s at the least), plus one per probe (every 5 s) and the
+    # liveness check (60 s).
+    assert len(posts) <= ROOMS * 7 + 12 + 1
+    assert server.store.alerts == {}
+
+    server.heal()
+    await run_until(hass, freezer, lambda: _queued(hass) == 0, limit=30)
+    assert len(server.store.alerts) == ROOMS
 
 
 async def test_crash_right_after_the_alert_left_sends_it_again_with_its_key(

@@ -6,9 +6,10 @@ others). A bounded number of retries run at once. Whenever the service has not t
 within FALLBACK_AFTER, or fails on it, the fallback group hears at once, once.
 
 While the service is down and writes wait, it is asked every PROBE_WHILE_DOWN whether it is
-back; once anything it answers shows it is, everything queued goes at once rather than at each
-write's back-off (minutes, after a long outage). A Retry-After is the service asking for quiet:
-nothing is probed or flushed before it ends.
+back. When it answers, the oldest waiting write goes; once the service takes a write, everything
+queued goes at once rather than at each write's back-off (minutes, after a long outage). A
+service that answers its health but fails writes gets one write per probe, not the whole queue.
+A Retry-After is the service asking for quiet: nothing is probed or flushed before it ends.
 """
 
 from __future__ import annotations
@@ -228,6 +229,8 @@ class DispatchSender:
             self._rejected(write, err)
         else:
             self._set_connected(True)
+            # The service takes writes again: nothing queued waits for its back-off.
+            self._flush()
         self._save()
 
     @callback
@@ -295,21 +298,34 @@ class DispatchSender:
         self.connected = connected
         if error is not None:
             self.last_error = error
-        if connected and was_down:
-            self._flush()
-        elif not connected:
+        if not connected:
             self._arm_probe()
         self._changed()
 
     @callback
+    def _quiet(self) -> datetime | None:
+        """Until when the service asked not to be called, if that is still ahead."""
+        if self._quiet_until is not None and self._quiet_until <= self._now():
+            self._quiet_until = None
+        return self._quiet_until
+
+    @callback
     def _flush(self) -> None:
-        """The service is back: everything queued goes now (or when its asked quiet ends)."""
-        quiet = self._quiet_until
-        if quiet is not None and quiet <= self._now():
-            quiet = self._quiet_until = None
-        if len(self.outbox):
-            self.outbox.retry_now(quiet)
-            self._wake_all()
+        """Everything queued goes now (or when the quiet the service asked for ends)."""
+        for alert_key in self.outbox.retry_now(self._quiet()):
+            self._wake(alert_key)
+
+    @callback
+    def _retry_oldest(self) -> None:
+        """The oldest write waiting on a back-off goes now, unless the service asked for quiet.
+
+        Answering its health is not taking writes: the rest follow once it takes this one.
+        """
+        waiting = [w for k in self.outbox.lanes if (w := self.outbox.head(k)) and w.not_before]
+        if waiting and self._quiet() is None:
+            oldest = min(waiting, key=lambda w: w.queued_at)
+            oldest.not_before = None
+            self._wake(oldest.alert_key)
 
     @callback
     def _arm_probe(self) -> None:
@@ -335,3 +351,4 @@ class DispatchSender:
             self._set_connected(False, str(err))
             return
         self._set_connected(True)
+        self._retry_oldest()
