@@ -6,6 +6,7 @@ turns responders' answers and the dispatch service's status updates into engine 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 import logging
 from typing import Any, Final
@@ -83,6 +84,8 @@ class BraveSite:
         # When each open alert last heard from the service (webhook or poll).
         self._heard: dict[str, datetime] = {}
         self._missed_webhooks = 0
+        # Alerts whose status is being asked.
+        self._asking: set[str] = set()
         self._unsubs: list[CALLBACK_TYPE] = []
 
     # -- start and stop ------------------------------------------------------------------
@@ -262,23 +265,34 @@ class BraveSite:
 
         Without a callback URL every open alert is asked at each poll. With one, an alert is
         asked once it has heard nothing for WEBHOOK_GRACE: webhooks that never arrive (a
-        private address the service cannot reach) cannot hide a responder's answer.
+        private address the service cannot reach) cannot hide a responder's answer. Alerts
+        are asked at once, each at most once at a time: one the service hangs on holds up no
+        other.
         """
         now = self.clock.now()
         has_callback = self.entry.data.get(CONF_CALLBACK_URL) is not None
         open_ids = self._open_alert_ids()
         self._heard = {i: self._heard.get(i, now) for i in open_ids}
-        for alert_id in open_ids:
-            if has_callback and now - self._heard[alert_id] < WEBHOOK_GRACE:
-                continue
-            try:
-                alert = await self.client.get_alert(alert_id)
-            except DispatchError as err:
-                _LOGGER.debug("Polling alert %s failed: %s", alert_id, err)
-                continue
-            self.dispatch_status(
-                alert.alert_id, alert.status, alert.responder, alert.outcome, polled=True
-            )
+        due = [
+            alert_id
+            for alert_id in open_ids
+            if alert_id not in self._asking
+            and not (has_callback and now - self._heard[alert_id] < WEBHOOK_GRACE)
+        ]
+        await asyncio.gather(*(self._ask(alert_id) for alert_id in due))
+
+    async def _ask(self, alert_id: str) -> None:
+        self._asking.add(alert_id)
+        try:
+            alert = await self.client.get_alert(alert_id)
+        except DispatchError as err:
+            _LOGGER.debug("Polling alert %s failed: %s", alert_id, err)
+            return
+        finally:
+            self._asking.discard(alert_id)
+        self.dispatch_status(
+            alert.alert_id, alert.status, alert.responder, alert.outcome, polled=True
+        )
 
     @callback
     def _webhook_missed(self) -> None:

@@ -30,10 +30,12 @@ from .conftest import (
     Heard,
     advance_to,
     free_port,
+    hang,
     listen,
     press,
     run_until,
     start_site,
+    tick,
 )
 
 type ClientFactory = Any
@@ -213,3 +215,36 @@ async def test_failed_by_webhook_then_by_polls_is_told_once(
 async def start_site_again(hass: HomeAssistant, entry: Any) -> None:
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_a_poll_that_hangs_does_not_hold_up_another_alerts(
+    hass: HomeAssistant, server: FaultyServer, freezer: FrozenDateTimeFactory
+) -> None:
+    """The service hangs on one alert's status and answers another's: the other shows at
+    the next poll, not after the hanging request's timeout."""
+    await start_site(hass, server, rooms=2)
+    press(hass, 1)
+    press(hass, 2)
+    await hass.async_block_till_done()
+    first, second = (
+        alert_id
+        for _, alert_id in sorted(
+            (stored.request["station"]["id"], alert_id)
+            for alert_id, stored in server.store.alerts.items()
+        )
+    )
+    server.fault(hang(server), method="GET", path=f"/v1/alerts/{first}")
+    server.store.set_status(second, "acknowledged", "Riley", None)
+    server.clock.start()
+    for _ in range(10):
+        await tick(hass, freezer, 1)
+        if _room_state(hass, 2) == "responder_attending":
+            break
+    assert server.clock() <= POLL_INTERVAL.total_seconds()
+    assert _room_state(hass, 1) == "alert"
+
+
+def _room_state(hass: HomeAssistant, room: int) -> str:
+    state = hass.states.get(f"sensor.room_{room}_state")
+    assert state is not None
+    return state.state
