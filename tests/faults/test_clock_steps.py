@@ -32,6 +32,7 @@ from .conftest import (
     run_until,
     start_site,
     station_device,
+    status,
 )
 
 HOUR = 3600.0
@@ -149,3 +150,25 @@ async def test_polling_survives_a_step_back(
         hass, freezer, lambda: station_state(hass) == "responder_attending", step=1, limit=HOUR
     )
     assert server.clock() - acted <= (WEBHOOK_GRACE + POLL_INTERVAL).total_seconds()
+
+
+@pytest.mark.parametrize("step", [-HOUR, HOUR], ids=["back", "forward"])
+async def test_step_while_the_service_asked_to_wait_keeps_the_wait(
+    hass: HomeAssistant,
+    server: FaultyServer,
+    freezer: FrozenDateTimeFactory,
+    wall: WallClock,
+    step: float,
+) -> None:
+    """Retry-After: 120, then the clock steps: the next attempt still comes at 120 s, not an
+    hour later nor at once."""
+    await start_site(hass, server)
+    server.fault(status(503, headers={"Retry-After": "120"}), times=1)
+    server.clock.start()
+    press(hass)
+    await hass.async_block_till_done()
+    await advance_to(hass, freezer, server.clock, 30)
+    wall.step(step)
+    await run_until(hass, freezer, lambda: bool(server.store.alerts), step=1, limit=HOUR)
+    first, second = server.alert_posts()
+    assert (first.at, second.at) == (0, 120)
