@@ -126,8 +126,9 @@ async def test_5xx_with_garbage_bodies_is_retried_with_backoff(
 ) -> None:
     await start_site(hass, server)
     server.fault(status(502, b"<html><body>Bad gateway</body></html>"), times=1)
-    server.fault(status(500, b"\xff\xfe not even text", {"Content-Type": "application/json"}))
-    server.rules[-1].times = 1
+    server.fault(
+        status(500, b"\xff\xfe not even text", {"Content-Type": "application/json"}), times=1
+    )
     server.clock.start()
     press(hass)
     await hass.async_block_till_done()
