@@ -232,12 +232,25 @@ class Alerting:
         self.sender.enqueue(Write(key, alert_key, kind, body, effect.at))
 
     @callback
-    def dispatch_failed(self, alert_key: str) -> None:
-        """The service says it could not send anyone: the fallback group is told now."""
+    def dispatch_failed(self, driver: StationDriver, alert_key: str) -> None:
+        """The service says it could not send anyone: the fallback group is told now.
+
+        Past the release point, where to go and whom to call come with it.
+        """
+        ladder = driver.engine.state.ladder
+        details = ""
+        if ladder is not None and ladder.alert_key == alert_key and ladder.released:
+            config = driver.engine.config
+            details = release_details(
+                config.release.location,
+                config.release.contacts,
+                config.rescue_plan.notes or None,
+            )
         self.responders.send(
             self.responders.targets([FALLBACK]),
             self._text(ResponderMessage.FALLBACK, alert_key),
             alert_key=alert_key,
+            details=details,
             actions=True,
         )
 

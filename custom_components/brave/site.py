@@ -6,6 +6,7 @@ turns responders' answers and the dispatch service's status updates into engine 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 import logging
 from typing import Any, Final
@@ -84,6 +85,8 @@ class BraveSite:
         # When each open alert last heard from the service (webhook or poll).
         self._heard: dict[str, datetime] = {}
         self._missed_webhooks = 0
+        # Alerts whose status is being asked.
+        self._asking: set[str] = set()
         self._unsubs: list[CALLBACK_TYPE] = []
 
     # -- start and stop ------------------------------------------------------------------
@@ -168,7 +171,10 @@ class BraveSite:
     def _on_clock_step(self, step: timedelta) -> None:
         for driver in self.drivers.values():
             driver.shift(step)
-        self.sender.outbox.shift(step)
+        self.sender.shift(step)
+        # When each open alert last heard from the service: left behind by a step back, it
+        # would hold that alert's polling off for as long as the step.
+        self._heard = {alert_id: at + step for alert_id, at in self._heard.items()}
         for driver in self.drivers.values():
             driver.reschedule()
 
@@ -211,9 +217,9 @@ class BraveSite:
         responder: str | None,
         outcome: str | None,
         *,
-        webhook: bool = False,
+        polled: bool = False,
     ) -> bool:
-        """Apply a status from the dispatch service (webhook or polling).
+        """Apply a status from the dispatch service: a webhook's, or one found by polling.
 
         Returns False when the alert is unknown here.
         """
@@ -221,14 +227,16 @@ class BraveSite:
         if alert_key is None or (driver := self.driver_for(alert_key)) is None:
             return False
         self._heard[alert_id] = self.clock.now()
-        if webhook:
+        if not polled:
             self._webhooks_arrive()
         if self._statuses.get(alert_id) == status:
+            if not polled:
+                # The webhook's replay record.
+                self.storage.save_now()
             return True
-        if not webhook and self.entry.data.get(CONF_CALLBACK_URL) is not None:
+        if polled and self.entry.data.get(CONF_CALLBACK_URL) is not None:
             self._webhook_missed()
         self._statuses[alert_id] = status
-        self.storage.changed()
         found = meaning(status, outcome)
         who = display_name(responder)
         match found.reaction:
@@ -237,12 +245,15 @@ class BraveSite:
             case Reaction.CLOSED:
                 self.answer(alert_key, who, found.outcome)
             case Reaction.NOBODY_COMING if found.tell_fallback:
-                self.alerting.dispatch_failed(alert_key)
+                self.alerting.dispatch_failed(driver, alert_key)
         if found.event is not None:
             attributes = {"alert_key": alert_key}
             if found.reaction is Reaction.ATTENDING:
                 attributes["responder"] = who
             driver.fire_event(found.event, attributes)
+        # What the service said (and whom it made us tell) is on disk before a crash could
+        # make a poll or a replayed webhook tell them again.
+        self.storage.save_now()
         return True
 
     @callback
@@ -264,21 +275,34 @@ class BraveSite:
 
         Without a callback URL every open alert is asked at each poll. With one, an alert is
         asked once it has heard nothing for WEBHOOK_GRACE: webhooks that never arrive (a
-        private address the service cannot reach) cannot hide a responder's answer.
+        private address the service cannot reach) cannot hide a responder's answer. Alerts
+        are asked at once, each at most once at a time: one the service hangs on holds up no
+        other.
         """
         now = self.clock.now()
         has_callback = self.entry.data.get(CONF_CALLBACK_URL) is not None
         open_ids = self._open_alert_ids()
         self._heard = {i: self._heard.get(i, now) for i in open_ids}
-        for alert_id in open_ids:
-            if has_callback and now - self._heard[alert_id] < WEBHOOK_GRACE:
-                continue
-            try:
-                alert = await self.client.get_alert(alert_id)
-            except DispatchError as err:
-                _LOGGER.debug("Polling alert %s failed: %s", alert_id, err)
-                continue
-            self.dispatch_status(alert.alert_id, alert.status, alert.responder, alert.outcome)
+        due = [
+            alert_id
+            for alert_id in open_ids
+            if alert_id not in self._asking
+            and not (has_callback and now - self._heard[alert_id] < WEBHOOK_GRACE)
+        ]
+        await asyncio.gather(*(self._ask(alert_id) for alert_id in due))
+
+    async def _ask(self, alert_id: str) -> None:
+        self._asking.add(alert_id)
+        try:
+            alert = await self.client.get_alert(alert_id)
+        except DispatchError as err:
+            _LOGGER.debug("Polling alert %s failed: %s", alert_id, err)
+            return
+        finally:
+            self._asking.discard(alert_id)
+        self.dispatch_status(
+            alert.alert_id, alert.status, alert.responder, alert.outcome, polled=True
+        )
 
     @callback
     def _webhook_missed(self) -> None:

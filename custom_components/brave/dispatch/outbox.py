@@ -135,10 +135,17 @@ class Outbox:
             delay = max(delay, min(max(retry_after_s, 0.0), BACKOFF_CAP_S))
         write.not_before = now + timedelta(seconds=delay)
 
-    def retry_now(self) -> None:
-        """Forget back-offs (the service is known to be back)."""
+    def retry_now(self, earliest: datetime | None = None) -> set[str]:
+        """Bring every back-off forward to `earliest`, or to now when None; the alerts moved.
+
+        Used when the service is known to be back; no attempt is ever put later.
+        """
+        moved: set[str] = set()
         for write in self.writes:
-            write.not_before = None
+            if write.not_before is not None and (earliest is None or write.not_before > earliest):
+                write.not_before = earliest
+                moved.add(write.alert_key)
+        return moved
 
     def shift(self, delta: timedelta) -> None:
         """The wall clock was stepped: back-offs keep their remaining length."""

@@ -2,8 +2,14 @@
 
 Each alert has its own lane: its writes go in order, and no alert ever waits for another (a
 service that accepts connections and never answers holds up each alert by itself, never the
-others). A bounded number of requests run at once. Whenever the service has not taken an alert
+others). A bounded number of retries run at once. Whenever the service has not taken an alert
 within FALLBACK_AFTER, or fails on it, the fallback group hears at once, once.
+
+While the service is down and writes wait, it is asked every PROBE_WHILE_DOWN whether it is
+back. When it answers, the oldest waiting write goes; once the service takes a write, everything
+queued goes at once rather than at each write's back-off (minutes, after a long outage). A
+service that answers its health but fails writes gets one write per probe, not the whole queue.
+A Retry-After is the service asking for quiet: nothing is probed or flushed before it ends.
 """
 
 from __future__ import annotations
@@ -28,9 +34,11 @@ from .outbox import Outbox, Write, WriteKind
 _LOGGER = logging.getLogger(__name__)
 
 LIVENESS_INTERVAL: Final = timedelta(seconds=60)
+PROBE_WHILE_DOWN: Final = 5.0  # seconds
 # The fallback group hears of an alert the service has not confirmed by then.
 FALLBACK_AFTER: Final = 10.0  # seconds
-# Requests in flight at once, across all alerts.
+# Retries in flight at once, across all alerts (a queue flushed after an outage goes a few
+# at a time); a write's first attempt is never held back by them.
 MAX_IN_FLIGHT: Final = 8
 
 # Called when the service has not taken an alert (now, or ever): the write and why.
@@ -66,6 +74,9 @@ class DispatchSender:
         self._lanes: dict[str, asyncio.Task[None]] = {}
         self._retries: dict[str, CALLBACK_TYPE] = {}
         self._fallback_timers: dict[str, CALLBACK_TYPE] = {}
+        self._probe: CALLBACK_TYPE | None = None
+        # Until when the service asked not to be called (its latest Retry-After).
+        self._quiet_until: datetime | None = None
         self._unsubs: list[CALLBACK_TYPE] = []
         self._listeners: list[Callable[[], None]] = []
         self._stopping = False
@@ -96,6 +107,9 @@ class DispatchSender:
     async def async_stop(self) -> None:
         """Stop timers and requests; pending writes stay in the outbox."""
         self._stopping = True
+        if self._probe is not None:
+            self._probe()
+            self._probe = None
         for unsub in [*self._unsubs, *self._retries.values(), *self._fallback_timers.values()]:
             unsub()
         self._unsubs.clear()
@@ -120,6 +134,13 @@ class DispatchSender:
             else:
                 self._arm_fallback(write)
         self._wake(write.alert_key)
+
+    @callback
+    def shift(self, step: timedelta) -> None:
+        """The wall clock was stepped: back-offs and asked quiet keep their remaining length."""
+        self.outbox.shift(step)
+        if self._quiet_until is not None:
+            self._quiet_until += step
 
     def alert_key_for(self, alert_id: str) -> str | None:
         """Which of our alerts the service calls alert_id."""
@@ -161,6 +182,11 @@ class DispatchSender:
                         self.hass, delay, partial(self._on_retry, alert_key)
                     )
                     return
+                if write.attempts == 0:
+                    # A first attempt never waits for a slot: requests to a service that
+                    # hangs hold theirs for the client's whole timeout.
+                    await self._send(write)
+                    continue
                 async with self._in_flight:
                     await self._send(write)
         finally:
@@ -187,6 +213,8 @@ class DispatchSender:
                 self.outbox.delivered(write)
         except DispatchConnectionError as err:
             self.outbox.retry_later(write, self._now(), err.retry_after_s, random.random)
+            if err.retry_after_s is not None and write.not_before is not None:
+                self._quiet_until = max(self._quiet_until or write.not_before, write.not_before)
             self._set_connected(False, str(err))
             if write.kind is WriteKind.ALERT:
                 self._tell_fallback(write, "unreachable")
@@ -201,6 +229,8 @@ class DispatchSender:
             self._rejected(write, err)
         else:
             self._set_connected(True)
+            # The service takes writes again: nothing queued waits for its back-off.
+            self._flush()
         self._save()
 
     @callback
@@ -254,11 +284,12 @@ class DispatchSender:
 
     @callback
     def _set_connected(self, connected: bool, error: str | None = None) -> None:
-        if connected and self.connected is False:
+        was_down = self.connected is False
+        if connected and was_down:
             _LOGGER.info(
                 "Dispatch service reachable again; %s queued writes to send", len(self.outbox)
             )
-        elif not connected and self.connected is not False:
+        elif not connected and not was_down:
             _LOGGER.warning(
                 "Dispatch service unreachable (%s); alerts are kept and sent when it is back, "
                 "and fallback channels are used meanwhile",
@@ -267,7 +298,51 @@ class DispatchSender:
         self.connected = connected
         if error is not None:
             self.last_error = error
+        if not connected:
+            self._arm_probe()
         self._changed()
+
+    @callback
+    def _quiet(self) -> datetime | None:
+        """Until when the service asked not to be called, if that is still ahead."""
+        if self._quiet_until is not None and self._quiet_until <= self._now():
+            self._quiet_until = None
+        return self._quiet_until
+
+    @callback
+    def _flush(self) -> None:
+        """Everything queued goes now (or when the quiet the service asked for ends)."""
+        for alert_key in self.outbox.retry_now(self._quiet()):
+            self._wake(alert_key)
+
+    @callback
+    def _retry_oldest(self) -> None:
+        """The oldest write waiting on a back-off goes now, unless the service asked for quiet.
+
+        Answering its health is not taking writes: the rest follow once it takes this one.
+        """
+        waiting = [w for k in self.outbox.lanes if (w := self.outbox.head(k)) and w.not_before]
+        if waiting and self._quiet() is None:
+            oldest = min(waiting, key=lambda w: w.queued_at)
+            oldest.not_before = None
+            self._wake(oldest.alert_key)
+
+    @callback
+    def _arm_probe(self) -> None:
+        if self._probe is not None or self._stopping or self._auth_refused or not len(self.outbox):
+            return
+        delay = PROBE_WHILE_DOWN
+        if self._quiet_until is not None:
+            delay = max(delay, (self._quiet_until - self._now()).total_seconds())
+        self._probe = async_call_later(self.hass, delay, self._on_probe)
+
+    @callback
+    def _on_probe(self, now: datetime) -> None:
+        self._probe = None
+        if self.connected is False:
+            self.entry.async_create_background_task(
+                self.hass, self._check_liveness(now), f"{DOMAIN} dispatch probe"
+            )
 
     async def _check_liveness(self, _now: datetime) -> None:
         try:
@@ -275,9 +350,5 @@ class DispatchSender:
         except DispatchError as err:
             self._set_connected(False, str(err))
             return
-        was_down = self.connected is False
         self._set_connected(True)
-        if was_down and len(self.outbox):
-            # Back: everything queued goes now, not at each write's next back-off.
-            self.outbox.retry_now()
-            self._wake_all()
+        self._retry_oldest()

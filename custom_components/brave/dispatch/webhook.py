@@ -183,7 +183,5 @@ async def handle_webhook(  # noqa: PLR0911 (one answer per contract status)
         return _problem(HTTPStatus.NOT_FOUND)
     if not site.seen.add(update.alert_id, update.event_id, update.timestamp, now):
         return _problem(HTTPStatus.CONFLICT)
-    site.dispatch_status(
-        update.alert_id, update.status, update.responder, update.outcome, webhook=True
-    )
+    site.dispatch_status(update.alert_id, update.status, update.responder, update.outcome)
     return web.Response(status=HTTPStatus.NO_CONTENT)
