@@ -473,12 +473,14 @@ async def test_a_full_disk_is_reported_retried_and_cleared(
         issue = issues(hass)[issue_id]
         assert issue.translation_placeholders == {"site": entry.title}
         assert saved(hass_storage, entry) == before
-        # Tried again every 10 s while the disk is full.
+        # Tried again at least every 10 s while the disk is full (other changes may ask for
+        # a write in between, and are tried too).
         tried = len(attempts)
         await advance(hass, freezer, 10)
-        assert len(attempts) == tried + 1
+        assert len(attempts) > tried
+        tried = len(attempts)
         await advance(hass, freezer, 10)
-        assert len(attempts) == tried + 2
+        assert len(attempts) > tried
         assert issue_id in issues(hass)
 
     # The disk has room again: the next try writes the alert and the repair goes.
