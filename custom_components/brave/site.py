@@ -75,6 +75,7 @@ class BraveSite:
             now=self.clock.now,
             on_failure=self._on_dispatch_failure,
             save=self.storage.save_now,
+            durable=self.storage.durable,
         )
         self.alerting = Alerting(hass, entry, self.sender, self.responders, self.language)
         self.room = Room(hass, entry, self.language)
@@ -154,9 +155,13 @@ class BraveSite:
         await self.storage.async_close()
 
     @callback
-    def _snapshot(self) -> dict[str, Any]:
+    def _snapshot(self, stations: set[str] | None) -> dict[str, Any]:
         return {
-            "stations": {sid: d.snapshot() for sid, d in self.drivers.items()},
+            "stations": {
+                sid: d.snapshot()
+                for sid, d in self.drivers.items()
+                if stations is None or sid in stations
+            },
             "outbox": dump_outbox(self.sender.outbox),
             "responders": self.responders.dump(),
             "statuses": self._statuses,

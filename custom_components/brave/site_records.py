@@ -136,6 +136,31 @@ def read_site(data: Any, now: datetime) -> SiteRecords:
     return records
 
 
+# The number of the write: the newer of the store and the journal wins.
+SEQ: Final = "seq"
+# What a journal entry replaces whole; its stations replace the store's one by one.
+_JOURNALED = ("outbox", "responders", "statuses", "seen_webhooks")
+
+
+def sequence(data: Any) -> int:
+    """The number of a write (0 for none, or for one from before numbers)."""
+    seq = data.get(SEQ) if isinstance(data, dict) else None
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) else 0
+
+
+def with_journal(data: Any, journal: Any) -> Any:
+    """The store with a newer journal's changes over it (an older or odd journal is ignored)."""
+    if not isinstance(data, dict) or not isinstance(journal, dict):
+        return data
+    if sequence(journal) <= sequence(data):
+        return data
+    stations, newer = data.get("stations", {}), journal.get("stations")
+    merged = {**data, **{k: journal[k] for k in _JOURNALED if k in journal}}
+    if isinstance(stations, dict) and isinstance(newer, dict):
+        merged["stations"] = {**stations, **newer}
+    return merged
+
+
 def migrate(version: int, data: Any, outbox: Any) -> Any:
     """Bring older data (and version 1's separate outbox store) to the current layout.
 

@@ -3,7 +3,12 @@
 Home Assistant's `Store.async_delay_save` pushes its write back on every call, so under radars
 reporting every second it never writes. Here the first change arms one timer and later changes
 ride on it: a change is on disk within SAVE_WITHIN whatever the load. Changes that leave Home
-Assistant (an alert, a dispatch write) ask for a write at once; nothing waits for it.
+Assistant (an alert, a dispatch write) ask for a write at once.
+
+Before a request leaves for the dispatch service, the stations changed since the last full
+write and the outbox go to a small journal (`durable`), so a Home Assistant that dies the
+instant after an alert left still knows the alert: nothing that left is forgotten, and nothing
+is sent again under a new key. The journal is read over the store at start when it is newer.
 """
 
 from __future__ import annotations
@@ -27,12 +32,17 @@ from homeassistant.util.file import WriteError
 from homeassistant.util.json import SerializationError
 
 from .const import DOMAIN
-from .site_records import VERSION, SiteRecords, migrate, read_site
+from .site_records import SEQ, VERSION, SiteRecords, migrate, read_site, sequence, with_journal
 
 _LOGGER = logging.getLogger(__name__)
 
+# What is saved: of these stations (None: all), with the site's bookkeeping.
+type Snapshot = Callable[[set[str] | None], dict[str, Any]]
+
 SAVE_WITHIN: Final = 1.0  # seconds
 RETRY_WRITE_AFTER: Final = 10.0  # seconds
+# A disk this slow must not hold a call for help: the request goes anyway.
+DURABLE_WITHIN: Final = 1.0  # seconds
 ISSUE_UNREADABLE: Final = "storage_unreadable"
 ISSUE_WRITE_FAILED: Final = "storage_write_failed"
 ISSUE_STATION: Final = "storage_station"
@@ -76,14 +86,20 @@ class _SiteStore(Store[dict[str, Any]]):
 class SiteStorage:
     """Loads and saves one site's stations, outbox and bookkeeping."""
 
-    def __init__(
-        self, hass: HomeAssistant, entry: ConfigEntry, snapshot: Callable[[], dict[str, Any]]
-    ) -> None:
-        """`snapshot` builds what is saved, at the time of each write."""
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, snapshot: Snapshot) -> None:
+        """`snapshot` builds what is saved (of some stations, or all), at each write."""
         self.hass = hass
         self.entry = entry
         self._snapshot = snapshot
         self._store = _SiteStore(hass, f"{DOMAIN}.{entry.entry_id}", self._written)
+        self._journal = Store[dict[str, Any]](hass, 1, f"{DOMAIN}.{entry.entry_id}.journal")
+        self._journal_lock = asyncio.Lock()
+        # Every write carries the next number; the newer of store and journal wins at start.
+        self._seq = 0
+        # Stations changed since the last full write that reached the disk.
+        self._unsaved: set[str] = set()
+        self._changes = 0
+        self._journaled = 0
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._writing: set[asyncio.Task[None]] = set()
         self._closed = False
@@ -100,7 +116,9 @@ class SiteStorage:
         now = dt_util.utcnow()
         try:
             data = await self._store.async_load()
-            records = read_site({} if data is None else data, now)
+            journal = await self._load_journal()
+            self._seq = max(sequence(data), sequence(journal))
+            records = read_site(with_journal({} if data is None else data, journal), now)
         except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
             kept = await self.hass.async_add_executor_job(_set_aside, Path(self._store.path), now)
             _LOGGER.error(
@@ -123,6 +141,14 @@ class SiteStorage:
             await self._store.legacy.async_remove()
         self._report_set_aside(records, titles)
         return records
+
+    async def _load_journal(self) -> Any:
+        """The journal, or None: an unreadable journal costs its last changes, never the site."""
+        try:
+            return await self._journal.async_load()
+        except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
+            _LOGGER.error("Brave could not read its journal of recent changes (%s)", err)
+            return None
 
     @callback
     def _report_set_aside(self, records: SiteRecords, titles: dict[str, str]) -> None:
@@ -166,14 +192,22 @@ class SiteStorage:
     # -- writing -------------------------------------------------------------------------
 
     @callback
-    def changed(self) -> None:
+    def _mark(self, station_id: str | None) -> None:
+        self._changes += 1
+        if station_id is not None:
+            self._unsaved.add(station_id)
+
+    @callback
+    def changed(self, station_id: str | None = None) -> None:
         """Something changed: on disk within SAVE_WITHIN, however often this is called."""
+        self._mark(station_id)
         if self._unsub_timer is None and not self._closed:
             self._unsub_timer = async_call_later(self.hass, SAVE_WITHIN, self._on_timer)
 
     @callback
-    def save_now(self) -> None:
-        """Write now (an alert or a dispatch write was made); nothing waits for it."""
+    def save_now(self, station_id: str | None = None) -> None:
+        """Write now (something that leaves Home Assistant happened); nothing waits for it."""
+        self._mark(station_id)
         if self._closed:
             return
         self._cancel_timer()
@@ -193,7 +227,32 @@ class SiteStorage:
             self._unsub_timer = None
 
     async def _write(self) -> None:
-        await self._store.async_save(self._snapshot())
+        taken = set(self._unsaved)
+        self._seq += 1
+        await self._store.async_save({**self._snapshot(None), SEQ: self._seq})
+        if self.failing is False:
+            self._unsaved -= taken
+
+    async def durable(self) -> None:
+        """Every change so far is in the journal (or DURABLE_WITHIN passed: go anyway)."""
+        wanted = self._changes
+        if self._journaled >= wanted or self._closed:
+            return
+        write = asyncio.shield(self._write_journal(wanted))
+        try:
+            async with asyncio.timeout(DURABLE_WITHIN):
+                await write
+        except TimeoutError:
+            _LOGGER.warning("The disk is slow: a request went before its journal entry")
+
+    async def _write_journal(self, wanted: int) -> None:
+        async with self._journal_lock:
+            if self._journaled >= wanted:
+                return
+            changes = self._changes
+            self._seq += 1
+            await self._journal.async_save({**self._snapshot(self._unsaved), SEQ: self._seq})
+            self._journaled = changes
 
     @callback
     def _written(self, ok: bool) -> None:

@@ -60,10 +60,10 @@ class Performer(Protocol):
 class Saver(Protocol):
     """Where a station's changes go to disk."""
 
-    def changed(self) -> None:
+    def changed(self, station_id: str | None = None) -> None:
         """On disk within the bounded time."""
 
-    def save_now(self) -> None:
+    def save_now(self, station_id: str | None = None) -> None:
         """On disk now."""
 
 
@@ -155,9 +155,9 @@ class StationDriver:
         for effect in effects:
             self._perform(effect)
         if any(isinstance(e, _LEAVES_HOME) for e in effects):
-            self._saver.save_now()
+            self._saver.save_now(self.station_id)
         else:
-            self._saver.changed()
+            self._saver.changed(self.station_id)
         self._schedule()
         self.changed()
 
@@ -184,7 +184,7 @@ class StationDriver:
         """The wall clock was stepped: every stored time moves with it."""
         shift_times(self.engine.state, step)
         self._dump = None
-        self._saver.changed()
+        self._saver.changed(self.station_id)
 
     # -- time ----------------------------------------------------------------------------
 

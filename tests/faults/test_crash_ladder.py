@@ -216,7 +216,7 @@ _WINDOWS = [
     (mode, step)
     for mode in MODES
     for step in _STEP_MESSAGES
-    # A press is an input, not a deadline: see the xfail test below.
+    # A press is an input, not a deadline: see the journal test below.
     if (mode, step) != (HELP, "release point")
 ]
 
@@ -258,16 +258,15 @@ async def test_an_answer_in_the_instant_before_a_crash_repeats_nothing(
     _as_without_a_stop(record, run.server, CHECK_IN)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the close learned from the service is sent back as a resolved event with another "
-    "time under the same idempotency key: the service answers 422 and a dispatch_rejected "
-    "repair appears (dispatch status handling, not storage)",
-)
 async def test_a_crash_before_a_resolution_reached_the_disk_raises_no_false_repair(
     run: Run,
 ) -> None:
-    """The service has the resolution; the new instance learns it by polling."""
+    """The service has the resolution; the new instance does not close it again.
+
+    The close went to the journal before its request left, so the new instance knows it; a
+    step the service already holds under the same key (answered 422
+    idempotency_key_reused) is done, never a refusal with a repair.
+    """
     record = await run.start(CHECK_IN)
     [(_, resolve)] = await run.until(CHECK_IN, "occupant okay")
     with patch.object(_SiteStore, "_async_write_data", _lost):
@@ -281,13 +280,9 @@ async def test_a_crash_before_a_resolution_reached_the_disk_raises_no_false_repa
     assert record.to(FALLBACK)[-1] == (CHECK_IN.alert_at + 360, "closed")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a press is an input, not a deadline: lost with the write, so the alert that went "
-    "out has no reminders, fallback or final at Home Assistant (would need the write to reach "
-    "the disk before the alert leaves)",
-)
 async def test_a_help_press_in_the_instant_before_a_crash_still_escalates(run: Run) -> None:
+    """A press is an input, not a deadline: nothing would do it again. Its alert reached the
+    journal before it left, so the new instance carries its ladder on."""
     record = await run.start(HELP)
     with patch.object(_SiteStore, "_async_write_data", _lost):
         await run.until(HELP, "release point")

@@ -58,6 +58,15 @@ class DispatchAuthError(DispatchError):
 class DispatchResponseError(DispatchError):
     """The service answered with something that breaks the contract; retrying will not help."""
 
+    def __init__(self, message: str, code: str | None = None) -> None:
+        """Keep the contract's error code (`{"error": "<code>"}`) when the service gave one."""
+        super().__init__(message)
+        self.code = code
+
+
+# The same Idempotency-Key with another body: the service already has a write for this step.
+KEY_REUSED: Final = "idempotency_key_reused"
+
 
 @dataclass(frozen=True, slots=True)
 class Health:
@@ -352,6 +361,8 @@ class DispatchClient:
             ) as resp:
                 _check_status(method, path, resp)
                 raw = await read_at_most(resp.content, MAX_RESPONSE_BYTES)
+                if not HTTPStatus.OK <= resp.status < HTTPStatus.MULTIPLE_CHOICES:
+                    raise DispatchResponseError(f"{method} {path}: {resp.status}", _error_code(raw))
         except (aiohttp.ClientError, TimeoutError) as err:
             raise DispatchConnectionError(f"{method} {path}: {err!r}") from err
         if raw is None:
@@ -369,9 +380,21 @@ def _check_status(method: str, path: str, resp: aiohttp.ClientResponse) -> None:
     ):
         retry_after = parse_retry_after(resp.headers.get(hdrs.RETRY_AFTER), datetime.now(UTC))
         raise DispatchConnectionError(f"{method} {path}: {status}", retry_after)
-    if not HTTPStatus.OK <= status < HTTPStatus.MULTIPLE_CHOICES:
-        # 3xx included: the contract has no redirects.
+    if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:
+        # The contract has no redirects.
         raise DispatchResponseError(f"{method} {path}: {status}")
+
+
+def _error_code(raw: bytes | None) -> str | None:
+    """The contract's error code in a 4xx body, when it has a readable one."""
+    if raw is None:
+        return None
+    try:
+        body = decode_body(raw)
+    except DispatchResponseError:
+        return None
+    code = body.get("error") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
 
 
 class Readable(Protocol):

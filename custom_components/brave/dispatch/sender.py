@@ -15,7 +15,7 @@ A Retry-After is the service asking for quiet: nothing is probed or flushed befo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from functools import partial
 import logging
@@ -28,7 +28,14 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
 
 from ..const import DOMAIN
-from .client import DispatchAuthError, DispatchClient, DispatchConnectionError, DispatchError
+from .client import (
+    KEY_REUSED,
+    DispatchAuthError,
+    DispatchClient,
+    DispatchConnectionError,
+    DispatchError,
+    DispatchResponseError,
+)
 from .outbox import Outbox, Write, WriteKind
 
 _LOGGER = logging.getLogger(__name__)
@@ -58,8 +65,13 @@ class DispatchSender:
         now: Callable[[], datetime],
         on_failure: FailureHandler,
         save: Callable[[], None],
+        durable: Callable[[], Awaitable[None]],
     ) -> None:
-        """Prepare; nothing runs until async_start. `save` asks for the outbox to be written."""
+        """Prepare; nothing runs until async_start.
+
+        `save` asks for the outbox to be written; `durable` returns once it is in the journal,
+        which a write waits for before its first attempt.
+        """
         self.hass = hass
         self.entry = entry
         self.client = client
@@ -69,6 +81,7 @@ class DispatchSender:
         self._now = now
         self._on_failure = on_failure
         self._save = save
+        self._durable = durable
         self._auth_refused = False
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._lanes: dict[str, asyncio.Task[None]] = {}
@@ -183,6 +196,9 @@ class DispatchSender:
                     )
                     return
                 if write.attempts == 0:
+                    # Known on disk before it leaves: a Home Assistant that dies now still
+                    # knows this step and never makes it again under another key.
+                    await self._durable()
                     # A first attempt never waits for a slot: requests to a service that
                     # hangs hold theirs for the client's whole timeout.
                     await self._send(write)
@@ -236,6 +252,16 @@ class DispatchSender:
     @callback
     def _rejected(self, write: Write, err: DispatchError) -> None:
         """400/422 or a contract violation: retrying cannot help. Say so; fallback carries it."""
+        if (
+            isinstance(err, DispatchResponseError)
+            and err.code == KEY_REUSED
+            and write.kind is WriteKind.EVENT
+        ):
+            # The service already has this step of the alert (sent before a crash, with
+            # another time): it is done, not refused.
+            _LOGGER.info("The dispatch service already had %s of %s", write.key, write.alert_key)
+            self.outbox.delivered(write)
+            return
         self.last_error = str(err)
         for gone in self.outbox.dropped(write):
             _LOGGER.error("Dispatch service rejected %s for %s: %s", gone.kind, gone.alert_key, err)
