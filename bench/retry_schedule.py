@@ -12,7 +12,7 @@ import random
 import statistics
 import sys
 
-from custom_components.brave.dispatch.outbox import Outbox, Write, WriteKind
+from custom_components.brave.core.outbox import Outbox, Write, WriteKind
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

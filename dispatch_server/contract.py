@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 import yaml
 
 OPENAPI_PATH = (
-    Path(__file__).parent.parent / "custom_components" / "brave" / "dispatch" / "openapi.yaml"
+    Path(__file__).parent.parent / "custom_components" / "brave" / "adapters" / "openapi.yaml"
 )
 
 _FORMATS = FormatChecker()

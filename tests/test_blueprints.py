@@ -48,7 +48,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.brave.const import DOMAIN
-from custom_components.brave.lifecycle import EVENT_TYPES
+from custom_components.brave.core.alert_steps import EVENT_TYPES
 
 from .conftest import BUTTON, RunningServer, site_with_station, station_data
 from .helpers import device_id, entity_id, move_ahead_to, setup_site, station_state

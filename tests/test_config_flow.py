@@ -15,12 +15,12 @@ from hypothesis import given
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.brave.const import CONF_SITE_ID, CONF_WEBHOOK_SECRET, DOMAIN
-from custom_components.brave.dispatch.client import (
+from custom_components.brave.adapters.dispatch_client import (
     InsecureServiceUrlError,
     InvalidServiceUrlError,
     normalize_service_url,
 )
+from custom_components.brave.const import CONF_SITE_ID, CONF_WEBHOOK_SECRET, DOMAIN
 from dispatch_server.app import create_app
 from dispatch_server.store import Store
 

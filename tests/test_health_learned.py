@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.brave.const import DOMAIN
-from custom_components.brave.devices.button_events import DeviceReport, z2m_report
+from custom_components.brave.core.buttons import DeviceReport, z2m_report
 
 from .conftest import BUTTON, PRESENCE, STATION_ID, RunningServer, site_with_station, station_data
 from .helpers import entity_id, move_ahead_to, setup_site

@@ -7,7 +7,7 @@ from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.brave.dispatch.client import Health
+from custom_components.brave.adapters.dispatch_client import Health
 
 
 async def test_setup_unload_reload(hass: HomeAssistant, site_entry: MockConfigEntry) -> None:

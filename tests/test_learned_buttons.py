@@ -22,8 +22,8 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.brave.adapters import learned_buttons as learning
 from custom_components.brave.const import DOMAIN
-from custom_components.brave.devices import buttons as learning
 
 from .conftest import RunningServer, site_with_station, station_data
 from .helpers import setup_site, station_state

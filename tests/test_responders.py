@@ -9,7 +9,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_mock_service
 
 from custom_components.brave.const import DOMAIN
-from custom_components.brave.dispatch.texts import sms_length
+from custom_components.brave.core.sms import sms_length
 
 from .conftest import BUTTON, PRESENCE, RunningServer, site_with_station, station_data
 from .helpers import advance, device_id, setup_site, spoken_fixture, station_state

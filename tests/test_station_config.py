@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.brave.engine.config import Contact, ContactRole
-from custom_components.brave.station_config import InvalidContactsError, parse_contacts
+from custom_components.brave.core.engine.config import Contact, ContactRole
+from custom_components.brave.core.stations import InvalidContactsError, parse_contacts
 
 
 def test_contacts_one_per_line() -> None:

@@ -7,14 +7,9 @@ import re
 
 import pytest
 
-from custom_components.brave.dispatch.texts import (
-    _TEXTS,
-    ResponderMessage,
-    one_segment,
-    responder_text,
-    sms_length,
-)
-from custom_components.brave.messages import _TEXTS as ROOM_TEXTS
+from custom_components.brave.core.sms import one_segment, sms_length
+from custom_components.brave.core.words.responders import _TEXTS, ResponderMessage, responder_text
+from custom_components.brave.core.words.room import _TEXTS as ROOM_TEXTS
 
 LABEL = "Washroom 2, 3rd floor"  # 21 characters: longer than most station names
 VALUES = {

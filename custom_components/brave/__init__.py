@@ -10,12 +10,12 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
+from .adapters.dispatch_client import DispatchClient
+from .adapters.site import BraveSite
+from .adapters.webhook import handle_webhook
 from .const import CONF_WEBHOOK_ID, DOMAIN
-from .dispatch.client import DispatchClient
-from .dispatch.webhook import handle_webhook
 from .frontend import async_register_dashboard
 from .services import async_setup_services
-from .site import BraveSite
 from .types import BraveConfigEntry
 
 PLATFORMS = [

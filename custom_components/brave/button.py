@@ -10,7 +10,7 @@ from homeassistant.components.button import ButtonEntity, ButtonEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .engine.events import EndCheckIn, Event, ImOk, SendTest, StartCheckIn
+from .core.engine.events import EndCheckIn, Event, ImOk, SendTest, StartCheckIn
 from .entity import BraveStationEntity, add_station_entities
 from .types import BraveConfigEntry
 

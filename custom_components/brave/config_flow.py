@@ -36,6 +36,17 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
+from .adapters import learned_buttons as learning
+from .adapters.dispatch_client import (
+    DispatchAuthError,
+    DispatchClient,
+    DispatchConnectionError,
+    DispatchError,
+    InsecureServiceUrlError,
+    InvalidServiceUrlError,
+    normalize_service_url,
+)
+from .adapters.responders import GROUPS, InvalidTargetError, parse_targets
 from .const import (
     CONF_ACCESS_NOTES,
     CONF_ADDRESS,
@@ -78,21 +89,10 @@ from .const import (
     SECTION_SENSORS,
     SUBENTRY_STATION,
 )
-from .devices import buttons as learning
-from .devices.button_events import DEFAULT_BASE_TOPIC, LearnedButton, gesture_options
-from .devices.health import InvalidHoursError, OperatingHours
-from .dispatch.client import (
-    DispatchAuthError,
-    DispatchClient,
-    DispatchConnectionError,
-    DispatchError,
-    InsecureServiceUrlError,
-    InvalidServiceUrlError,
-    normalize_service_url,
-)
-from .engine.config import RESPONDER_GROUPS, RescuePlan
-from .responders import GROUPS, InvalidTargetError, parse_targets
-from .station_config import InvalidContactsError, parse_contacts
+from .core.buttons import DEFAULT_BASE_TOPIC, LearnedButton, gesture_options
+from .core.engine.config import RESPONDER_GROUPS, RescuePlan
+from .core.health import InvalidHoursError, OperatingHours
+from .core.stations import InvalidContactsError, parse_contacts
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 
+from .adapters.responders import GROUPS
 from .const import (
     CONF_ACCESS_NOTES,
     CONF_ADDRESS,
@@ -19,8 +20,7 @@ from .const import (
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
 )
-from .engine.state import dump_state
-from .responders import GROUPS
+from .core.engine.state import dump_state
 from .types import BraveConfigEntry
 
 # Secrets, and everything that says who or where someone is.

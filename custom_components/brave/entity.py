@@ -10,9 +10,9 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .adapters.site import BraveSite
+from .adapters.station_driver import StationDriver
 from .const import DOMAIN
-from .site import BraveSite
-from .station_driver import StationDriver
 from .types import BraveConfigEntry
 
 

@@ -8,8 +8,8 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .core.alert_steps import EVENT_TYPES
 from .entity import BraveStationEntity, add_station_entities
-from .lifecycle import EVENT_TYPES
 from .types import BraveConfigEntry
 
 # The unique id keeps its first name ("lifecycle") so existing entities stay the same.

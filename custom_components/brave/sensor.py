@@ -16,10 +16,10 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .engine.station import Phase
+from .adapters.site import BraveSite
+from .adapters.station_driver import StationDriver
+from .core.engine.station import Phase
 from .entity import BraveSiteEntity, BraveStationEntity, add_station_entities
-from .site import BraveSite
-from .station_driver import StationDriver
 from .types import BraveConfigEntry
 
 PARALLEL_UPDATES = 0

@@ -11,8 +11,10 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 import probatio
 
+from .adapters.site import BraveSite
+from .adapters.station_driver import StationDriver
 from .const import DOMAIN
-from .engine.events import (
+from .core.engine.events import (
     Acknowledged,
     EndCheckIn,
     Event,
@@ -25,9 +27,7 @@ from .engine.events import (
     SendTest,
     StartCheckIn,
 )
-from .engine.state import Stage
-from .site import BraveSite
-from .station_driver import StationDriver
+from .core.engine.state import Stage
 
 ATTR_STATION = "station"
 ATTR_ACTION = "action"

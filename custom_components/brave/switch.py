@@ -8,7 +8,7 @@ from homeassistant.components.switch import SwitchEntity, SwitchEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .engine.events import Resume
+from .core.engine.events import Resume
 from .entity import BraveStationEntity, add_station_entities
 from .types import BraveConfigEntry
 

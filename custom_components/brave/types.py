@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntry
 
-from .site import BraveSite
+from .adapters.site import BraveSite
 
 type BraveConfigEntry = ConfigEntry[BraveSite]

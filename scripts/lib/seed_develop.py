@@ -83,7 +83,7 @@ BEDROOM = {
         "release_on_help": True,
     },
     "sensors": {
-        # The stored form of custom_components/brave/devices/button_events.py.
+        # The stored form of custom_components/brave/core/buttons.py.
         "learned_buttons": [
             {
                 "source": "zha",

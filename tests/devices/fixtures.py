@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from custom_components.brave.devices.radar import DeviceFacts, EntityFacts
+from custom_components.brave.core.radar import DeviceFacts, EntityFacts
 
 RADARS = Path(__file__).parents[1] / "fixtures" / "radars"
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.brave.devices.button_events import (
+from custom_components.brave.core.buttons import (
     ButtonPress,
     LearnedButton,
     action_for,
@@ -20,7 +20,7 @@ from custom_components.brave.devices.button_events import (
     z2m_report,
     zha_press,
 )
-from custom_components.brave.engine.events import PressAction
+from custom_components.brave.core.engine.events import PressAction
 
 BUTTONS = Path(__file__).parents[1] / "fixtures" / "buttons"
 FIXTURES = {

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from custom_components.brave.devices.health import (
+from custom_components.brave.core.health import (
     DOOR_SILENT_AFTER,
     Device,
     Fault,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from custom_components.brave.devices.radar import (
+from custom_components.brave.core.radar import (
     FP1E,
     GENERIC,
     GENERIC_VALUES,

@@ -11,12 +11,12 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.brave.devices.lookup import with_radar
-from custom_components.brave.devices.radar import GENERIC_VALUES
-from custom_components.brave.engine.effects import Effect
-from custom_components.brave.engine.events import Event, Tick
-from custom_components.brave.engine.station import Station
-from custom_components.brave.station_config import Bindings
+from custom_components.brave.adapters.radar_lookup import with_radar
+from custom_components.brave.core.engine.effects import Effect
+from custom_components.brave.core.engine.events import Event, Tick
+from custom_components.brave.core.engine.station import Station
+from custom_components.brave.core.radar import GENERIC_VALUES
+from custom_components.brave.core.stations import Bindings
 
 from ..conftest import DOOR, RunningServer, site_with_station, station_data
 from ..helpers import advance, move_ahead_to, setup_site, spoken_fixture, station_state

@@ -9,7 +9,7 @@ import aiohttp
 from aiohttp import web
 import pytest
 
-from custom_components.brave.dispatch.client import (
+from custom_components.brave.adapters.dispatch_client import (
     MAX_RETRY_AFTER_S,
     DispatchAuthError,
     DispatchClient,
@@ -21,7 +21,7 @@ from custom_components.brave.dispatch.client import (
     InvalidServiceUrlError,
     normalize_service_url,
 )
-from custom_components.brave.dispatch.outbox import BACKOFF_CAP_S
+from custom_components.brave.core.outbox import BACKOFF_CAP_S
 
 from ..conftest import RunningServer, Serve, alert_request
 

@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from custom_components.brave.engine.config import (
+from custom_components.brave.core.engine.config import (
     Contact,
     ContactRole,
     Location,
@@ -16,9 +16,9 @@ from custom_components.brave.engine.config import (
     StationConfig,
     Timers,
 )
-from custom_components.brave.engine.effects import Effect
-from custom_components.brave.engine.events import Event, Tick
-from custom_components.brave.engine.station import Station
+from custom_components.brave.core.engine.effects import Effect
+from custom_components.brave.core.engine.events import Event, Tick
+from custom_components.brave.core.engine.station import Station
 
 # A fixed, timezone-aware origin: the engine never reads a clock, so neither do its tests.
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

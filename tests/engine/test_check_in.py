@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.brave.engine.effects import (
+from custom_components.brave.core.engine.effects import (
     AlertClosed,
     CountdownStarted,
     OccupantOk,
@@ -14,7 +14,7 @@ from custom_components.brave.engine.effects import (
     Trigger,
     Urgency,
 )
-from custom_components.brave.engine.events import (
+from custom_components.brave.core.engine.events import (
     ENDING_OUTCOMES,
     Acknowledged,
     DoorChanged,
@@ -29,7 +29,7 @@ from custom_components.brave.engine.events import (
     Resume,
     StartCheckIn,
 )
-from custom_components.brave.engine.station import Phase, Station
+from custom_components.brave.core.engine.station import Phase, Station
 
 from .helpers import (
     CONTACTS,

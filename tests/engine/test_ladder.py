@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.brave.engine.effects import (
+from custom_components.brave.core.engine.effects import (
     AlertClosed,
     CountdownStarted,
     Escalate,
@@ -16,7 +16,7 @@ from custom_components.brave.engine.effects import (
     Step,
     Trigger,
 )
-from custom_components.brave.engine.events import (
+from custom_components.brave.core.engine.events import (
     Acknowledged,
     Event,
     ImOk,
@@ -28,7 +28,7 @@ from custom_components.brave.engine.events import (
     StartCheckIn,
     Tick,
 )
-from custom_components.brave.engine.station import Phase, Station
+from custom_components.brave.core.engine.station import Phase, Station
 
 from .helpers import (
     RELEASED,

@@ -17,8 +17,8 @@ from typing import Any
 from hypothesis import example, given, settings, strategies as st
 import pytest
 
-from custom_components.brave.engine.config import StationConfig
-from custom_components.brave.engine.effects import (
+from custom_components.brave.core.engine.config import StationConfig
+from custom_components.brave.core.engine.effects import (
     AlertClosed,
     CountdownStarted,
     Effect,
@@ -30,7 +30,7 @@ from custom_components.brave.engine.effects import (
     Step,
     Trigger,
 )
-from custom_components.brave.engine.events import (
+from custom_components.brave.core.engine.events import (
     Acknowledged,
     DoorChanged,
     EndCheckIn,
@@ -50,8 +50,8 @@ from custom_components.brave.engine.events import (
     StartCheckIn,
     Tick,
 )
-from custom_components.brave.engine.state import CANCELLABLE, dump_state, load_state
-from custom_components.brave.engine.station import MISSED_AFTER, Station
+from custom_components.brave.core.engine.state import CANCELLABLE, dump_state, load_state
+from custom_components.brave.core.engine.station import MISSED_AFTER, Station
 
 from .helpers import ADDRESS, LOCATION, PHONE, STATION_ID, T0, make_config, sec
 

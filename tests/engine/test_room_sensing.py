@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.brave.engine.effects import (
+from custom_components.brave.core.engine.effects import (
     CountdownStarted,
     DoorOpened,
     Prompt,
@@ -13,7 +13,7 @@ from custom_components.brave.engine.effects import (
     Trigger,
     Urgency,
 )
-from custom_components.brave.engine.events import (
+from custom_components.brave.core.engine.events import (
     Acknowledged,
     DoorChanged,
     ImOk,
@@ -21,7 +21,7 @@ from custom_components.brave.engine.events import (
     PresenceChanged,
     Pressed,
 )
-from custom_components.brave.engine.station import Phase, Station
+from custom_components.brave.core.engine.station import Phase, Station
 
 from .helpers import (
     CONTACTS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.brave.engine.effects import (
+from custom_components.brave.core.engine.effects import (
     CannotMonitor,
     Escalate,
     MonitoringRestored,
@@ -13,7 +13,7 @@ from custom_components.brave.engine.effects import (
     SendAlert,
     Trigger,
 )
-from custom_components.brave.engine.events import (
+from custom_components.brave.core.engine.events import (
     Acknowledged,
     ImOk,
     MotionChanged,
@@ -24,7 +24,7 @@ from custom_components.brave.engine.events import (
     SensorAvailability,
     StartCheckIn,
 )
-from custom_components.brave.engine.station import Phase, Station
+from custom_components.brave.core.engine.station import Phase, Station
 
 from .helpers import T0, feed, make_station, only, run_until, sec, tick_next
 

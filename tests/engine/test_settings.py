@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from custom_components.brave.engine.config import Timers
-from custom_components.brave.engine.effects import CountdownStarted, Escalate, SendAlert, Step
-from custom_components.brave.engine.events import (
+from custom_components.brave.core.engine.config import Timers
+from custom_components.brave.core.engine.effects import CountdownStarted, Escalate, SendAlert, Step
+from custom_components.brave.core.engine.events import (
     Pause,
     PresenceChanged,
     PressAction,
@@ -19,8 +19,8 @@ from custom_components.brave.engine.events import (
     StartCheckIn,
     Tick,
 )
-from custom_components.brave.engine.state import dump_state, shift_times
-from custom_components.brave.engine.station import Phase, Station
+from custom_components.brave.core.engine.state import dump_state, shift_times
+from custom_components.brave.core.engine.station import Phase, Station
 
 from .helpers import T0, feed, kinds, make_config, make_station, only, run_until, sec
 

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from custom_components.brave.engine.config import StationConfig
-from custom_components.brave.engine.effects import (
+from custom_components.brave.core.engine.config import StationConfig
+from custom_components.brave.core.engine.effects import (
     AlertClosed,
     CountdownStarted,
     Escalate,
@@ -18,7 +18,7 @@ from custom_components.brave.engine.effects import (
     Step,
     Trigger,
 )
-from custom_components.brave.engine.events import (
+from custom_components.brave.core.engine.events import (
     Acknowledged,
     Event,
     ImOk,
@@ -32,8 +32,8 @@ from custom_components.brave.engine.events import (
     StartCheckIn,
     Tick,
 )
-from custom_components.brave.engine.state import Stage, StationState, dump_state, load_state
-from custom_components.brave.engine.station import Phase, Station
+from custom_components.brave.core.engine.state import Stage, StationState, dump_state, load_state
+from custom_components.brave.core.engine.station import Phase, Station
 
 from .helpers import RELEASED, STATION_ID, T0, feed, make_config, run_until, sec
 

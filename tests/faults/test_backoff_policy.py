@@ -8,7 +8,7 @@ import math
 from hypothesis import example, given, settings, strategies as st
 import pytest
 
-from custom_components.brave.dispatch.outbox import BACKOFF_CAP_S, Outbox, Write, WriteKind
+from custom_components.brave.core.outbox import BACKOFF_CAP_S, Outbox, Write, WriteKind
 
 POLICY = settings(max_examples=300, derandomize=True, deadline=None, database=None)
 NOW = datetime(2030, 1, 1, tzinfo=UTC)

@@ -17,8 +17,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 import pytest
 
+from custom_components.brave.adapters.site import POLL_INTERVAL, WEBHOOK_GRACE
 from custom_components.brave.const import DOMAIN
-from custom_components.brave.site import POLL_INTERVAL, WEBHOOK_GRACE
 
 from ..conftest import WEBHOOK_ID
 from ..helpers import station_state
@@ -54,7 +54,7 @@ class WallClock:
 @pytest.fixture
 def wall() -> Iterator[WallClock]:
     clock = WallClock()
-    with patch("custom_components.brave.clock.wall_now", clock):
+    with patch("custom_components.brave.adapters.clock.wall_now", clock):
         yield clock
 
 

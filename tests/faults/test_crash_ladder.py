@@ -27,8 +27,8 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.brave.adapters.site_storage import _SiteStore
 from custom_components.brave.const import DOMAIN
-from custom_components.brave.site_storage import _SiteStore
 
 from ..conftest import STATION_ID, RunningServer, site_with_station
 from ..crash import crashed

@@ -11,8 +11,8 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
+from custom_components.brave.adapters.dispatch_sender import FALLBACK_AFTER, MAX_IN_FLIGHT
 from custom_components.brave.const import DOMAIN
-from custom_components.brave.dispatch.sender import FALLBACK_AFTER, MAX_IN_FLIGHT
 
 from .conftest import (
     ALERTS,

@@ -12,8 +12,8 @@ from homeassistant.helpers import storage
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.brave.dispatch.client import DispatchClient
-from custom_components.brave.site_records import sequence, with_journal
+from custom_components.brave.adapters.dispatch_client import DispatchClient
+from custom_components.brave.core.records import sequence, with_journal
 
 from ..conftest import BUTTON, STATION_ID, RunningServer
 from ..helpers import setup_site

@@ -17,8 +17,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
+from custom_components.brave.adapters.site import ISSUE_WEBHOOKS, POLL_INTERVAL, WEBHOOK_GRACE
 from custom_components.brave.const import DOMAIN
-from custom_components.brave.site import ISSUE_WEBHOOKS, POLL_INTERVAL, WEBHOOK_GRACE
 from dispatch_server.webhooks import signed_headers
 
 from ..conftest import WEBHOOK_ID

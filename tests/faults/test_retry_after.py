@@ -18,7 +18,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 import pytest
 
-from custom_components.brave.dispatch.outbox import BACKOFF_CAP_S
+from custom_components.brave.core.outbox import BACKOFF_CAP_S
 
 from .conftest import FaultyServer, Handler, Heard, press, run_until, start_site
 

@@ -13,7 +13,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from custom_components.brave.engine.state import dump_state
+from custom_components.brave.core.engine.state import dump_state
 
 from ..conftest import MOTION, PRESENCE, STATION_ID, RunningServer, site_with_station, station_data
 from ..crash import crashed

@@ -24,8 +24,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.brave.const import DOMAIN
-from custom_components.brave.dispatch.payloads import idempotency_key
-from custom_components.brave.engine.state import StationState, dump_state
+from custom_components.brave.core.engine.state import StationState, dump_state
+from custom_components.brave.core.payloads import idempotency_key
 
 from ..conftest import BUTTON, STATION_ID, RunningServer, alert_request
 from ..helpers import advance, setup_site

@@ -17,17 +17,8 @@ from hypothesis import given, settings, strategies as st
 import orjson
 import pytest
 
-from custom_components.brave.dispatch.outbox import (
-    InvalidWriteError,
-    Outbox,
-    Write,
-    WriteKind,
-    dump_outbox,
-    load_outbox,
-    load_write,
-)
-from custom_components.brave.engine.effects import Trigger, Urgency
-from custom_components.brave.engine.events import (
+from custom_components.brave.core.engine.effects import Trigger, Urgency
+from custom_components.brave.core.engine.events import (
     Acknowledged,
     DoorChanged,
     Event,
@@ -42,7 +33,7 @@ from custom_components.brave.engine.events import (
     StartCheckIn,
     Tick,
 )
-from custom_components.brave.engine.state import (
+from custom_components.brave.core.engine.state import (
     CANCELLABLE,
     Ladder,
     Stage,
@@ -50,8 +41,17 @@ from custom_components.brave.engine.state import (
     dump_state,
     load_state,
 )
-from custom_components.brave.engine.station import Station
-from custom_components.brave.site_records import InvalidStateError, SiteRecords, migrate, read_site
+from custom_components.brave.core.engine.station import Station
+from custom_components.brave.core.outbox import (
+    InvalidWriteError,
+    Outbox,
+    Write,
+    WriteKind,
+    dump_outbox,
+    load_outbox,
+    load_write,
+)
+from custom_components.brave.core.records import InvalidStateError, SiteRecords, migrate, read_site
 
 from ..engine.helpers import STATION_ID, T0, make_config
 

@@ -12,7 +12,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from custom_components.brave.dispatch.webhook import MAX_SKEW_S
+from custom_components.brave.adapters.webhook import MAX_SKEW_S
 from dispatch_server.webhooks import signed_headers
 
 from ..conftest import WEBHOOK_ID

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import example, given, strategies as st
 import orjson
 
-from custom_components.brave.devices.button_events import (
+from custom_components.brave.core.buttons import (
     SOURCE_MQTT,
     SOURCE_ZHA,
     ButtonPress,

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import example, given, strategies as st
 import orjson
 
-from custom_components.brave.dispatch.client import (
+from custom_components.brave.adapters.dispatch_client import (
     ALERT_STATUSES,
     MAX_RETRY_AFTER_S,
     Alert,
@@ -22,7 +22,7 @@ from custom_components.brave.dispatch.client import (
     parse_retry_after,
     parse_site,
 )
-from custom_components.brave.engine.events import Outcome
+from custom_components.brave.core.engine.events import Outcome
 
 from .strategies import FUZZ, any_text, deep_nesting, json_values, objects, odd_numbers
 

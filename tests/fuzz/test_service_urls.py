@@ -5,7 +5,10 @@ from __future__ import annotations
 from hypothesis import example, given
 from yarl import URL
 
-from custom_components.brave.dispatch.client import InvalidServiceUrlError, normalize_service_url
+from custom_components.brave.adapters.dispatch_client import (
+    InvalidServiceUrlError,
+    normalize_service_url,
+)
 
 from .strategies import FUZZ, service_addresses
 

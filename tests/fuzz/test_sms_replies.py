@@ -6,13 +6,8 @@ from typing import Any
 
 from hypothesis import given, strategies as st
 
-from custom_components.brave.dispatch.texts import (
-    ACK_REPLIES,
-    OUTCOME_REPLIES,
-    SmsReply,
-    parse_sms_reply,
-)
-from custom_components.brave.engine.events import Outcome
+from custom_components.brave.core.engine.events import Outcome
+from custom_components.brave.core.sms import ACK_REPLIES, OUTCOME_REPLIES, SmsReply, parse_sms_reply
 
 from .strategies import FUZZ, any_text, json_values
 

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import example, given, strategies as st
 import orjson
 
-from custom_components.brave.dispatch.client import ALERT_STATUSES
-from custom_components.brave.dispatch.webhook import (
+from custom_components.brave.adapters.dispatch_client import ALERT_STATUSES
+from custom_components.brave.adapters.webhook import (
     MAX_BODY_BYTES,
     MAX_SKEW_S,
     SIGNATURE_HEADER,
@@ -21,7 +21,7 @@ from custom_components.brave.dispatch.webhook import (
     read_update,
     signature,
 )
-from custom_components.brave.engine.events import Outcome
+from custom_components.brave.core.engine.events import Outcome
 
 from .strategies import FUZZ, any_text, deep_nesting, json_values, objects, odd_numbers
 

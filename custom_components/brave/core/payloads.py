@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import Any
 import uuid
 
-from ..engine.effects import AlertClosed, DoorOpened, Escalate, MorePresses, OccupantOk, SendAlert
+from .engine.effects import AlertClosed, DoorOpened, Escalate, MorePresses, OccupantOk, SendAlert
 from .notices import AlertEvent
 
 _NAMESPACE = uuid.UUID("7d3f6a52-9a8e-4c1e-b0a6-3f1b1b2e5c11")

@@ -20,9 +20,11 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from .const import DOMAIN
-from .dispatch.texts import one_segment, parse_sms_reply
-from .engine.events import Outcome
+from ..const import DOMAIN
+from ..core.engine.events import Outcome
+from ..core.sms import one_segment, parse_sms_reply
+from ..core.words import pick
+from ..core.words.responders import ACTION_TITLES
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -38,11 +40,6 @@ EVENT_MOBILE_ACTION = "mobile_app_notification_action"
 EVENT_TWILIO = "twilio_data_received"
 _ACTION_PREFIX = "BRAVE"
 _ACTIONS = {"ACK": None, "OK": Outcome.OCCUPANT_OK, "EMPTY": Outcome.SPACE_EMPTY}
-_ACTION_TITLES = {
-    "en": {"ACK": "On my way", "OK": "Occupant okay", "EMPTY": "Space empty"},
-    "fr": {"ACK": "En route", "OK": "La personne va bien", "EMPTY": "Lieu vide"},
-    "es": {"ACK": "Voy en camino", "OK": "La persona está bien", "EMPTY": "Lugar vacío"},
-}
 
 # (alert_key, responder name, outcome or None for an acknowledgement)
 type AnswerHandler = Callable[[str, str, Outcome | None], None]
@@ -225,7 +222,7 @@ class Responders:
                 data["message"] = one_segment(message)
                 data["target"] = [target.recipient]
             if alert_key is not None and service.startswith("mobile_app_"):
-                titles = _ACTION_TITLES.get(self.language, _ACTION_TITLES["en"])
+                titles = pick(ACTION_TITLES, self.language)
                 data["data"] = {
                     "tag": alert_key,
                     "actions": [

@@ -17,26 +17,26 @@ from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import area_registry as ar, issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 
+from ..const import CONF_AREA, CONF_CALLBACK_URL, DOMAIN, LANGUAGES
+from ..core.engine.events import Acknowledged, Outcome, Resolved
+from ..core.engine.state import Stage
+from ..core.engine.station import Station
+from ..core.outbox import Write, dump_outbox
+from ..core.records import SiteRecords
+from ..core.stations import StationSettings, bindings_from, station_config_from
+from ..core.status import Reaction, display_name, meaning
 from .alerting import Alerting
 from .clock import SiteClock
-from .const import CONF_AREA, CONF_CALLBACK_URL, DOMAIN, LANGUAGES
-from .devices.lookup import with_radar
-from .dispatch.client import DispatchClient, DispatchError
-from .dispatch.outbox import Write, dump_outbox
-from .dispatch.sender import DispatchSender
-from .dispatch.status import Reaction, display_name, meaning
-from .dispatch.webhook import SeenEvents
-from .engine.events import Acknowledged, Outcome, Resolved
-from .engine.state import Stage
-from .engine.station import Station
-from .health_monitor import HealthMonitor
+from .dispatch_client import DispatchClient, DispatchError
+from .dispatch_sender import DispatchSender
+from .health_watcher import HealthMonitor
+from .radar_lookup import with_radar
 from .responders import Responders
 from .room import Room
 from .sensing import Sensing
-from .site_records import SiteRecords
 from .site_storage import SiteStorage
-from .station_config import StationSettings, bindings_from, station_config_from
 from .station_driver import SiteServices, StationDriver, StationInfo
+from .webhook import SeenEvents
 
 _LOGGER = logging.getLogger(__name__)
 

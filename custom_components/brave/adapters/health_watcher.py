@@ -34,9 +34,9 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er, 
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_OPERATING_HOURS, DOMAIN
-from .devices.button_events import SOURCE_ZHA, DeviceReport, LearnedButton
-from .devices.health import (
+from ..const import CONF_OPERATING_HOURS, DOMAIN
+from ..core.buttons import SOURCE_ZHA, DeviceReport, LearnedButton
+from ..core.health import (
     Device,
     Fault,
     Notice,
@@ -49,58 +49,12 @@ from .devices.health import (
     next_check,
     silent_after,
 )
-from .devices.radar import DeviceFacts, profile_for
+from ..core.radar import DeviceFacts, profile_for
+from ..core.words.health import health_text
 from .responders import Responders
 from .station_driver import StationDriver
 
 _LOGGER = logging.getLogger(__name__)
-
-_TEXTS = {
-    "en": {
-        NoticeKind.FIRST: "{station}: {device} needs attention ({fault}).",
-        NoticeKind.REMINDER: "Reminder - {station}: {device} still needs attention ({fault}).",
-        NoticeKind.RECOVERED: "{station}: {device} is back ({fault} cleared).",
-    },
-    "fr": {
-        NoticeKind.FIRST: "{station} : {device} demande une intervention ({fault}).",
-        NoticeKind.REMINDER: "Rappel - {station} : {device} demande toujours une intervention "
-        "({fault}).",
-        NoticeKind.RECOVERED: "{station} : {device} fonctionne de nouveau ({fault} réglé).",
-    },
-    "es": {
-        NoticeKind.FIRST: "{station}: {device} necesita atención ({fault}).",
-        NoticeKind.REMINDER: "Recordatorio - {station}: {device} sigue necesitando atención "
-        "({fault}).",
-        NoticeKind.RECOVERED: "{station}: {device} funciona de nuevo ({fault} resuelto).",
-    },
-}
-_FAULT_WORDS = {
-    "en": {
-        Fault.UNAVAILABLE: "unavailable",
-        Fault.SILENT: "not reporting",
-        Fault.BATTERY_LOW: "battery low",
-        Fault.STUCK: "stuck on occupied",
-    },
-    "fr": {
-        Fault.UNAVAILABLE: "indisponible",
-        Fault.SILENT: "ne transmet plus",
-        Fault.BATTERY_LOW: "pile faible",
-        Fault.STUCK: "bloqué sur occupé",
-    },
-    "es": {
-        Fault.UNAVAILABLE: "no disponible",
-        Fault.SILENT: "no reporta",
-        Fault.BATTERY_LOW: "batería baja",
-        Fault.STUCK: "atascado en ocupado",
-    },
-}
-
-
-def health_text(language: str, notice: Notice, station: str) -> str:
-    """The message to health contacts for one notice."""
-    lang = language if language in _TEXTS else "en"
-    fault = _FAULT_WORDS[lang][notice.fault]
-    return _TEXTS[lang][notice.kind].format(station=station, device=notice.device, fault=fault)
 
 
 _HEALTH_PREFIX = "health_"

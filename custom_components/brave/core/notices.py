@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, TypeIs
 
-from ..engine.effects import (
+from .engine.effects import (
     AlertClosed,
     CannotMonitor,
     DoorOpened,
@@ -22,7 +22,7 @@ from ..engine.effects import (
     SendAlert,
     Step,
 )
-from .texts import ResponderMessage
+from .words.responders import ResponderMessage
 
 DISPATCH: Final = "dispatch"
 FALLBACK: Final = "fallback"

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
-from homeassistant.core import State
-
-from .const import (
+from ..const import (
     CONF_ACCESS_NOTES,
     CONF_ADDRESS,
     CONF_ANSWER_GESTURE,
@@ -39,8 +37,7 @@ from .const import (
     SECTION_RESCUE_PLAN,
     SECTION_SENSORS,
 )
-from .devices.button_events import LearnedButton, learned_buttons
-from .devices.radar import GENERIC_VALUES, MovementValues
+from .buttons import LearnedButton, learned_buttons
 from .engine.config import (
     Contact,
     ContactRole,
@@ -51,6 +48,7 @@ from .engine.config import (
     Timers,
 )
 from .engine.events import PressAction
+from .radar import GENERIC_VALUES, MovementValues
 
 # Timers people can change (number entities), in seconds; the engine's Timers field names.
 # `auto_resume`: how long a pause lasts when it has no end of its own (0 keeps it paused).
@@ -143,12 +141,12 @@ class Bindings:
     # What the movement entity's states mean (its radar profile's values).
     motion_values: MovementValues = GENERIC_VALUES
 
-    def entity_press_action(self, state: State) -> PressAction:
+    def entity_press_action(self, state: str, event_type: object) -> PressAction:
         """What a press on a bound button entity means, by its gesture (state or event type).
 
         A gesture named for check-ins or answers means that; any other press calls for help.
         """
-        gestures = (state.state, state.attributes.get("event_type"))
+        gestures = (state, event_type)
         if self.check_in_gesture is not None and self.check_in_gesture in gestures:
             return PressAction.START_CHECK_IN
         if self.answer_gesture is not None and self.answer_gesture in gestures:

@@ -1,6 +1,8 @@
-"""The engine stays sans-IO: stdlib and itself only, no clock reads, no I/O.
+"""The pure core stays sans-IO: the standard library, itself and a pure parser only; no clock
+reads, no I/O, no Home Assistant, no network.
 
-Checked statically with `ast`, so a forbidden call is caught even on a branch no test runs.
+Checked statically with `ast` over every module of custom_components/brave/core, so a
+forbidden call is caught even on a branch no test runs.
 """
 
 from __future__ import annotations
@@ -11,8 +13,12 @@ import sys
 
 import pytest
 
-ENGINE = Path(__file__).parents[2] / "custom_components" / "brave" / "engine"
-ENGINE_PACKAGE = "custom_components.brave.engine"
+CORE = Path(__file__).parents[1] / "custom_components" / "brave" / "core"
+CORE_PACKAGE = "custom_components.brave.core"
+# Libraries that are pure (no clock, no I/O of their own): orjson reads JSON strictly.
+PURE_LIBRARIES = frozenset({"orjson"})
+# The integration's names (constants only, no imports): the keys of a station's stored data.
+CORE_ALSO = frozenset({"custom_components.brave.const"})
 
 # Standard library modules that read clocks, do I/O (logging writes to handlers), run
 # concurrently or are not deterministic.
@@ -42,7 +48,6 @@ FORBIDDEN_MODULES = frozenset(
         "threading",
         "time",
         "urllib",
-        "uuid",
     }
 )
 # Calls through an attribute that read a clock, whatever they are called on.
@@ -53,40 +58,46 @@ CLOCK_ATTRIBUTES = frozenset(
 FORBIDDEN_NAMES = frozenset(
     {"open", "print", "input", "breakpoint", "exec", "eval", "__import__", "utcnow", "now"}
 )
+# uuid5 derives a key from a name; these read a clock, the host or randomness.
+RANDOM_ATTRIBUTES = frozenset({"uuid1", "uuid4", "getnode"})
 
 
-def _engine_files() -> list[Path]:
-    return sorted(ENGINE.glob("*.py"))
+def _core_files() -> list[Path]:
+    return sorted(CORE.rglob("*.py"))
 
 
-def _imported_modules(tree: ast.Module) -> list[tuple[int, str]]:
-    """Absolute names of every import; relative imports resolve inside the engine."""
+def _package_of(path: Path) -> str:
+    parts = path.relative_to(CORE).with_suffix("").parts
+    return ".".join((CORE_PACKAGE, *parts[:-1]))
+
+
+def _imported_modules(tree: ast.Module, package: str) -> list[tuple[int, str]]:
+    """Absolute names of every import; relative ones resolve from `package`."""
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            if node.level == 1:
-                found.append((node.lineno, f"{ENGINE_PACKAGE}.{node.module or ''}".rstrip(".")))
-            elif node.level > 1:
-                # Climbing out of the engine package is leaving it.
-                found.append((node.lineno, "." * node.level + (node.module or "")))
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                found.append((node.lineno, ".".join([*base, node.module or ""]).rstrip(".")))
             else:
                 found.append((node.lineno, node.module or ""))
     return found
 
 
-def import_problems(tree: ast.Module) -> list[str]:
-    """Imports that are neither the standard library nor the engine itself."""
+def import_problems(tree: ast.Module, package: str = f"{CORE_PACKAGE}.engine") -> list[str]:
+    """Imports that are neither the standard library, a pure library nor the core itself."""
     problems: list[str] = []
-    for line, name in _imported_modules(tree):
+    for line, name in _imported_modules(tree, package):
         top = name.split(".")[0]
-        if name == ENGINE_PACKAGE or name.startswith(f"{ENGINE_PACKAGE}."):
+        if name in CORE_ALSO or name == CORE_PACKAGE or name.startswith(f"{CORE_PACKAGE}."):
             continue
-        if top == "__future__":
+        if top in ("__future__", *PURE_LIBRARIES):
             continue
         if not top or top not in sys.stdlib_module_names:
-            problems.append(f"line {line}: imports {name!r}, outside the stdlib and the engine")
+            problems.append(f"line {line}: imports {name!r}, outside the stdlib and the core")
         elif top in FORBIDDEN_MODULES:
             problems.append(f"line {line}: imports {name!r} (clock, I/O or randomness)")
     return problems
@@ -105,26 +116,26 @@ def call_problems(tree: ast.Module) -> list[str]:
             target = func.value.id if isinstance(func.value, ast.Name) else None
             if func.attr in CLOCK_ATTRIBUTES or (func.attr == "time" and target == "time"):
                 problems.append(f"line {node.lineno}: calls .{func.attr}()")
+            if func.attr in RANDOM_ATTRIBUTES:
+                problems.append(f"line {node.lineno}: calls .{func.attr}()")
         elif isinstance(func, ast.Name) and func.id in FORBIDDEN_NAMES:
             problems.append(f"line {node.lineno}: calls {func.id}()")
     return problems
 
 
-def test_the_engine_package_is_found() -> None:
-    names = {path.name for path in _engine_files()}
-    assert {"__init__.py", "config.py", "events.py", "effects.py", "state.py", "station.py"} <= (
-        names
-    )
+def test_the_core_is_found() -> None:
+    names = {str(path.relative_to(CORE)) for path in _core_files()}
+    assert {"engine/station.py", "outbox.py", "notices.py", "words/room.py", "records.py"} <= names
 
 
-@pytest.mark.parametrize("path", _engine_files(), ids=lambda path: path.name)
-def test_engine_module_imports_only_stdlib_and_itself(path: Path) -> None:
+@pytest.mark.parametrize("path", _core_files(), ids=lambda path: str(path.relative_to(CORE)))
+def test_core_module_imports_only_stdlib_and_the_core(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    assert import_problems(tree) == []
+    assert import_problems(tree, _package_of(path)) == []
 
 
-@pytest.mark.parametrize("path", _engine_files(), ids=lambda path: path.name)
-def test_engine_module_reads_no_clock_and_does_no_io(path: Path) -> None:
+@pytest.mark.parametrize("path", _core_files(), ids=lambda path: str(path.relative_to(CORE)))
+def test_core_module_reads_no_clock_and_does_no_io(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     assert call_problems(tree) == []
 
@@ -135,11 +146,13 @@ def test_engine_module_reads_no_clock_and_does_no_io(path: Path) -> None:
         "import homeassistant.core",
         "from homeassistant.util import dt",
         "import aiohttp",
-        "from ..coordinator import Coordinator",
+        "from ...adapters.site import BraveSite",
+        "from ...types import BraveConfigEntry",
         "import asyncio",
         "import socket",
         "from time import monotonic",
         "import os.path",
+        "import aiohttp.web",
     ],
 )
 def test_the_import_check_catches_forbidden_imports(source: str) -> None:
@@ -152,7 +165,9 @@ def test_the_import_check_catches_forbidden_imports(source: str) -> None:
         "from .config import Timers",
         "from . import effects",
         "from datetime import datetime, timedelta",
-        "from custom_components.brave.engine.state import Stage",
+        "from custom_components.brave.core.engine.state import Stage",
+        "from ..outbox import Outbox",
+        "import orjson",
         "from __future__ import annotations",
     ],
 )
@@ -171,6 +186,7 @@ def test_the_import_check_allows_stdlib_and_the_engine(source: str) -> None:
         "time.monotonic()",
         "loop.time_ns()",
         "open('state.json')",
+        "uuid.uuid4()",
         "print('hello')",
         "async def run():\n    await thing()",
     ],

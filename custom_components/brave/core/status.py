@@ -7,7 +7,7 @@ from enum import StrEnum
 import re
 from typing import Final
 
-from ..engine.events import Outcome
+from .engine.events import Outcome
 
 # Statuses that mean a volunteer has the alert.
 TAKEN: Final = frozenset({"acknowledged", "en_route", "on_scene"})

@@ -21,7 +21,7 @@ from aiohttp import hdrs
 import orjson
 from yarl import URL
 
-from ..engine.events import Outcome
+from ..core.engine.events import Outcome
 
 DEFAULT_TIMEOUT_S = 10.0
 

@@ -28,7 +28,8 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
 
 from ..const import DOMAIN
-from .client import (
+from ..core.outbox import Outbox, Write, WriteKind
+from .dispatch_client import (
     KEY_REUSED,
     DispatchAuthError,
     DispatchClient,
@@ -36,7 +37,6 @@ from .client import (
     DispatchError,
     DispatchResponseError,
 )
-from .outbox import Outbox, Write, WriteKind
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from .const import DOMAIN
-from .engine.effects import (
+from ..const import DOMAIN
+from ..core.engine.effects import (
     CountdownStarted,
     Effect,
     Prompt,
@@ -19,7 +19,7 @@ from .engine.effects import (
     SendAlert,
     Trigger,
 )
-from .messages import RoomMessage, room_text
+from ..core.words.room import RoomMessage, room_text
 from .station_driver import StationDriver
 
 _LOGGER = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .dispatch.texts import kind_word
+from . import pick
 
 
 class RoomMessage(StrEnum):
@@ -89,34 +89,4 @@ _TEXTS: dict[str, dict[RoomMessage, str]] = {
 
 def room_text(language: str, message: RoomMessage, **values: object) -> str:
     """The message in the language, or English when the language is not offered."""
-    return _TEXTS.get(language, _TEXTS["en"])[message].format(**values)
-
-
-_HELP_CALLED: dict[str, tuple[str, str]] = {
-    "en": (
-        "Brave: help called for {label}",
-        "{label}: help was called ({kind}). This clears when a responder closes the alert.",
-    ),
-    "fr": (
-        "Brave : aide appelée pour {label}",
-        (
-            "{label} : de l'aide a été appelée ({kind}). Ceci disparaît quand un intervenant "
-            "ferme l'alerte."
-        ),
-    ),
-    "es": (
-        "Brave: se pidió ayuda para {label}",
-        "{label}: se pidió ayuda ({kind}). Esto se borra cuando alguien cierra la alerta.",
-    ),
-}
-
-
-def help_called_notification(
-    language: str, label: str, kind: str, *, test: bool
-) -> tuple[str, str]:
-    """Home Assistant's own notice that help was called: its title and message."""
-    lang = language if language in _HELP_CALLED else "en"
-    title, message = _HELP_CALLED[lang]
-    words = kind_word(lang, kind)
-    prefix = "[TEST] " if test else ""
-    return prefix + title.format(label=label), message.format(label=label, kind=words)
+    return pick(_TEXTS, language)[message].format(**values)

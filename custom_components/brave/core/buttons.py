@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import orjson
 
-from ..engine.events import PressAction
+from .engine.events import PressAction
 
 SOURCE_ZHA: Final = "zha"
 SOURCE_MQTT: Final = "mqtt"

@@ -21,9 +21,15 @@ from homeassistant.core import (
 )
 from homeassistant.helpers.event import async_track_state_change_event
 
-from .devices.button_events import DeviceReport
-from .devices.buttons import async_listen_learned, is_entity_press
-from .engine.events import DoorChanged, MotionChanged, PresenceChanged, Pressed, SensorAvailability
+from ..core.buttons import DeviceReport
+from ..core.engine.events import (
+    DoorChanged,
+    MotionChanged,
+    PresenceChanged,
+    Pressed,
+    SensorAvailability,
+)
+from .learned_buttons import async_listen_learned, is_entity_press
 from .station_driver import StationDriver
 
 _GONE = (STATE_UNAVAILABLE, STATE_UNKNOWN)
@@ -107,4 +113,5 @@ class Sensing:
         if not is_entity_press(old, new):
             return
         assert new is not None
-        driver.feed(Pressed(at, driver.bindings.entity_press_action(new)))
+        action = driver.bindings.entity_press_action(new.state, new.attributes.get("event_type"))
+        driver.feed(Pressed(at, action))

@@ -11,8 +11,8 @@ from typing import Any, Protocol
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 
-from .clock import SiteClock
-from .engine.effects import (
+from ..core.alert_steps import event_attributes, event_name
+from ..core.engine.effects import (
     AlertClosed,
     CannotMonitor,
     DoorOpened,
@@ -24,11 +24,11 @@ from .engine.effects import (
     SendAlert,
     Trigger,
 )
-from .engine.events import Event, Pause, Reconfigured, Tick
-from .engine.state import dump_state, shift_times
-from .engine.station import Station
-from .lifecycle import event_attributes, event_name
-from .station_config import Bindings, StationSettings
+from ..core.engine.events import Event, Pause, Reconfigured, Tick
+from ..core.engine.state import dump_state, shift_times
+from ..core.engine.station import Station
+from ..core.stations import Bindings, StationSettings
+from .clock import SiteClock
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from homeassistant.util import dt as dt_util
 import orjson
 
 from ..const import CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN
-from .client import (
+from .dispatch_client import (
     DispatchResponseError,
     parse_outcome,
     parse_responder,

@@ -22,8 +22,7 @@ from homeassistant.core import (
 )
 from homeassistant.util import dt as dt_util
 
-from ..engine.events import PressAction
-from .button_events import (
+from ..core.buttons import (
     ACTION_SUFFIX,
     AVAILABILITY_SUFFIX,
     SOURCE_MQTT,
@@ -35,6 +34,7 @@ from .button_events import (
     z2m_report,
     zha_press,
 )
+from ..core.engine.events import PressAction
 
 if TYPE_CHECKING:
     from homeassistant.components.mqtt import ReceiveMessage

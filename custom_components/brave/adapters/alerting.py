@@ -11,23 +11,9 @@ from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 
-from .const import CONF_SITE_ID, DOMAIN
-from .dispatch.notices import (
-    FALLBACK,
-    OTHERS,
-    TAKER,
-    TOLD,
-    Notice,
-    is_alert_event,
-    notices,
-    uses_dispatch,
-)
-from .dispatch.outbox import Write, WriteKind
-from .dispatch.payloads import alert_request, event_request, idempotency_key
-from .dispatch.sender import DispatchSender
-from .dispatch.texts import ResponderMessage, responder_text
-from .engine.config import Contact, ContactRole, Location
-from .engine.effects import (
+from ..const import CONF_SITE_ID, DOMAIN
+from ..core.engine.config import Contact, ContactRole, Location
+from ..core.engine.effects import (
     AlertClosed,
     CannotMonitor,
     Effect,
@@ -37,7 +23,21 @@ from .engine.effects import (
     SendAlert,
     Trigger,
 )
-from .messages import help_called_notification
+from ..core.notices import (
+    FALLBACK,
+    OTHERS,
+    TAKER,
+    TOLD,
+    Notice,
+    is_alert_event,
+    notices,
+    uses_dispatch,
+)
+from ..core.outbox import Write, WriteKind
+from ..core.payloads import alert_request, event_request, idempotency_key
+from ..core.words.home import help_called_notification
+from ..core.words.responders import ResponderMessage, responder_text
+from .dispatch_sender import DispatchSender
 from .responders import Responders, Target
 from .station_driver import StationDriver
 

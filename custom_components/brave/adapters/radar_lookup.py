@@ -8,8 +8,8 @@ import logging
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
-from ..station_config import Bindings
-from .radar import DeviceFacts, EntityFacts, find_movement_entity, movement_values_for
+from ..core.radar import DeviceFacts, EntityFacts, find_movement_entity, movement_values_for
+from ..core.stations import Bindings
 
 _LOGGER = logging.getLogger(__name__)
 

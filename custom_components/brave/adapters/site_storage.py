@@ -31,8 +31,8 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.file import WriteError
 from homeassistant.util.json import SerializationError
 
-from .const import DOMAIN
-from .site_records import SEQ, VERSION, SiteRecords, migrate, read_site, sequence, with_journal
+from ..const import DOMAIN
+from ..core.records import SEQ, VERSION, SiteRecords, migrate, read_site, sequence, with_journal
 
 _LOGGER = logging.getLogger(__name__)
 

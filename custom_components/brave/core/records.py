@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from .dispatch.outbox import Outbox, load_outbox
 from .engine.state import InvalidStateError, StationState, load_state
+from .outbox import Outbox, load_outbox
 
 # 1: stations, responders, statuses and webhooks; the outbox in a store of its own.
 # 2: everything in one store, so one write is always a consistent whole.

@@ -1,1 +1,0 @@
-"""Talking to the external Volunteer Dispatch service (API v1)."""
