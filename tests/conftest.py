@@ -197,10 +197,12 @@ def site_with_station(
     data: dict[str, Any],
     title: str = "Room 1",
     options: dict[str, str] | None = None,
+    entry_id: str | None = None,
 ) -> MockConfigEntry:
     """A site entry on the server with one station subentry (id STATION_ID)."""
     site = server.store.add_site({"name": "Home", "callback_url": None})
     return MockConfigEntry(
+        entry_id=entry_id,
         options=options or {},
         domain=DOMAIN,
         title="Brave reference dispatch",

@@ -12,9 +12,9 @@ from .core.alert_steps import EVENT_TYPES
 from .entity import BraveStationEntity, add_station_entities
 from .types import BraveConfigEntry
 
-# The unique id keeps its first name ("lifecycle") so existing entities stay the same.
+# The unique id keeps the key this entity had first ("lifecycle"): existing entities stay.
 STEPS = EventEntityDescription(
-    key="lifecycle", translation_key="lifecycle", event_types=EVENT_TYPES
+    key="lifecycle", translation_key="alert_steps", event_types=EVENT_TYPES
 )
 
 PARALLEL_UPDATES = 0

@@ -103,7 +103,7 @@ function stationSection({ name, keys }) {
       ...tile(keys.alert, "Alert"),
       ...tile(keys.device_health, "Devices", { state_content: ["state", "faults"] }),
       // Who took the alert: the responder named by the station's last alert step.
-      ...tile(keys.lifecycle, "Attending", {
+      ...tile(keys.alert_steps, "Attending", {
         state_content: ["responder"],
         visibility: [attending],
       }),
