@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
@@ -201,3 +204,31 @@ async def test_entities_have_translated_names(
         "Room 1 Stillness time",
         "Room 1 Time to answer",
     ]
+
+
+async def test_lowering_a_timer_during_a_countdown_moves_the_step_at_once(
+    hass: HomeAssistant, dispatch_server: RunningServer, freezer: FrozenDateTimeFactory
+) -> None:
+    """Every setting change re-plans at once: the next step is when the station will act."""
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await _press(hass, "start_check_in")
+    await advance(hass, freezer, 300, 60, 2)
+    assert station_state(hass) == "countdown"
+    next_step = entity_id(hass, "sensor", "next_deadline")
+    before = dt_util.parse_datetime(hass.states.get(next_step).state)
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": entity_id(hass, "number", "countdown"), "value": 10},
+        blocking=True,
+    )
+    after = dt_util.parse_datetime(hass.states.get(next_step).state)
+    assert before is not None
+    assert after == before - timedelta(seconds=10)
+    # The station acts then, on time (not late), not at the old time.
+    await advance(hass, freezer, 7)
+    assert station_state(hass) == "countdown"
+    await advance(hass, freezer, 1)
+    assert station_state(hass) == "alert"
+    [stored] = dispatch_server.store.alerts.values()
+    assert stored.request["kind"] == "missed_check_in"

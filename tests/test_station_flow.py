@@ -178,3 +178,28 @@ async def test_the_station_device_is_placed_in_its_area(
     )
     assert site is not None
     assert device.via_device_id == site.id
+
+
+async def test_removing_a_station_removes_its_device_and_entities(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    entry = site_with_station(dispatch_server, station_data())
+    await setup_site(hass, entry)
+    devices = dr.async_get(hass)
+    [station] = [
+        d
+        for d in dr.async_entries_for_config_entry(devices, entry.entry_id)
+        if d.model == "Station"
+    ]
+    assert hass.config_entries.async_remove_subentry(entry, STATION_ID)
+    await hass.async_block_till_done()
+    # No stale device or entity is left behind; the site's own device stays.
+    assert devices.async_get(station.id) is None
+    assert not [
+        e
+        for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+        if e.config_subentry_id == STATION_ID
+    ]
+    assert [d.model for d in dr.async_entries_for_config_entry(devices, entry.entry_id)] == [
+        "Dispatch connection"
+    ]
