@@ -15,13 +15,7 @@ from functools import partial
 import logging
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import (
-    ATTR_BATTERY_LEVEL,
-    EVENT_STATE_CHANGED,
-    EVENT_STATE_REPORTED,
-    STATE_ON,
-    STATE_UNAVAILABLE,
-)
+from homeassistant.const import ATTR_BATTERY_LEVEL, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import (
     CALLBACK_TYPE,
     Event,
@@ -31,7 +25,11 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.event import (
+    async_track_point_in_utc_time,
+    async_track_state_change_event,
+    async_track_state_report_event,
+)
 from homeassistant.util import dt as dt_util
 
 from ..const import CONF_OPERATING_HOURS, DOMAIN
@@ -226,8 +224,9 @@ class HealthMonitor:
             self._check(station)
         self._reconcile_repairs()
         return [
-            self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._on_changed, self._ours),
-            self.hass.bus.async_listen(EVENT_STATE_REPORTED, self._on_reported, self._ours),
+            # Keyed by entity: the cost of any other state change in Home Assistant is nil.
+            async_track_state_change_event(self.hass, list(self._by_entity), self._on_changed),
+            async_track_state_report_event(self.hass, list(self._by_entity), self._on_reported),
             self._stop_timers,
         ]
 
@@ -251,10 +250,6 @@ class HealthMonitor:
             if station.unsub:
                 station.unsub()
                 station.unsub = None
-
-    @callback
-    def _ours(self, data: EventStateChangedData | EventStateReportedData) -> bool:
-        return data["entity_id"] in self._by_entity
 
     @callback
     def _on_reported(self, event: Event[EventStateReportedData]) -> None:

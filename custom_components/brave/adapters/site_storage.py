@@ -100,6 +100,7 @@ class SiteStorage:
         self._unsaved: set[str] = set()
         self._changes = 0
         self._journaled = 0
+        self._again = False
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._writing: set[asyncio.Task[None]] = set()
         self._closed = False
@@ -211,9 +212,25 @@ class SiteStorage:
         if self._closed:
             return
         self._cancel_timer()
+        if self._writing:
+            # One write is on its way; the next one, right after it, takes everything since:
+            # a burst of changes costs two writes, not one each.
+            self._again = True
+            return
+        self._start_write()
+
+    @callback
+    def _start_write(self) -> None:
+        self._again = False
         task = self.hass.async_create_task(self._write(), f"{DOMAIN} save", eager_start=False)
         self._writing.add(task)
-        task.add_done_callback(self._writing.discard)
+        task.add_done_callback(self._written_task)
+
+    @callback
+    def _written_task(self, task: asyncio.Task[None]) -> None:
+        self._writing.discard(task)
+        if self._again and not self._closed:
+            self._start_write()
 
     @callback
     def _on_timer(self, _now: datetime) -> None:
@@ -281,12 +298,12 @@ class SiteStorage:
 
     async def async_close(self) -> None:
         """Write everything now and stop."""
+        # Closed first: a write finishing now starts no other; this one takes everything.
+        self._closed = True
         self._cancel_timer()
         if self._writing:
             await asyncio.gather(*self._writing, return_exceptions=True)
         await self._write()
-        self._closed = True
-        self._cancel_timer()
 
 
 def _set_aside(path: Path, now: datetime) -> str | None:
