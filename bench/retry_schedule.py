@@ -1,8 +1,9 @@
 """Print the outbox's retry schedule: delay before each attempt, sampled over many runs.
 
-Run: scripts/lib/env.sh's venv, `python bench/retry_schedule.py [runs]`. Shows the backoff a
-write gets while the dispatch service is down (before the 60 s liveness check retries
-everything once the service answers again), and the effect of a Retry-After.
+Run from the checkout's root in the test venv (scripts/lib/env.sh):
+`python -m bench.retry_schedule [runs]`. Shows the backoff a write gets while the dispatch
+service is down (before the 60 s liveness check retries everything once the service answers
+again), and the effect of a Retry-After.
 """
 
 from __future__ import annotations
