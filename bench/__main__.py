@@ -171,7 +171,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="cProfile the press, storm and outage parts (slows them: timings are not valid)",
+        help="cProfile the press, storm, outage, punctuality and start-up parts (timings are "
+        "then not valid)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary config dirs")
     parser.add_argument(
@@ -257,8 +258,9 @@ def main() -> None:
         "table": [row.cells() for row in lines],
         "profiles": {
             name: _profile_text(path)
-            for scale in results.get("scale", [])
-            for name, path in scale.get("profiles", {}).items()
+            for scenario in ("scale", "restart")
+            for run in results.get(scenario, [])
+            for name, path in run.get("profiles", {}).items()
         },
         "log_problems": problems[:200],
     }

@@ -87,102 +87,96 @@ def storm_figures(storm: dict[str, Any]) -> dict[str, list[float]]:
     }
 
 
-def rows(results: dict[str, Any], stations: int) -> list[Row]:  # noqa: PLR0915
-    """The table's rows from every scenario's results (a list of runs per scenario)."""
-    out: list[Row] = []
-    scale = results.get("scale", [])
+def _pooled(figures: list[dict[str, list[float]]], key: str) -> list[float]:
+    return [x for f in figures for x in f[key]]
+
+
+def _press_rows(scale: list[dict[str, Any]]) -> list[Row]:
     presses = [r["press"] for r in scale if "press" in r]
-    if presses:
-        for q in ("p50", "p99"):
-            b = [p["brave_ms"][q] for p in presses]
-            base = [p["baseline_ms"][q] for p in presses]
-            out.append(
-                Row(
-                    f"press → alert POST received, {q} (ms, {int(presses[0]['presses'])} presses)",
-                    spread(b, 2),
-                    spread(base, 2),
-                    "≤ baseline",
-                    statistics.median(b) <= statistics.median(base),
-                )
-            )
-        diffs = [p["difference_ms"] for p in presses]
+    if not presses:
+        return []
+    out = []
+    for q in ("p50", "p99"):
+        b = [p["brave_ms"][q] for p in presses]
+        base = [p["baseline_ms"][q] for p in presses]
         out.append(
             Row(
-                "  Brave minus baseline, press by press: median [95 % interval] (ms)",
-                "; ".join(
-                    f"{_num(d['median'], 2)} [{_num(d['low'], 2)}, {_num(d['high'], 2)}]"
-                    for d in diffs
-                ),
-                "",
-                "not above 0",
-                # No slower: the interval reaches 0 or below.
-                all(d["low"] <= 0 for d in diffs),
+                f"press → alert POST received, {q} (ms, {int(presses[0]['presses'])} presses)",
+                spread(b, 2),
+                spread(base, 2),
+                "≤ baseline",
+                statistics.median(b) <= statistics.median(base),
             )
         )
+    diffs = [p["difference_ms"] for p in presses]
+    out.append(
+        Row(
+            "  Brave minus baseline, press by press: median [95 % interval] (ms)",
+            "; ".join(
+                f"{_num(d['median'], 2)} [{_num(d['low'], 2)}, {_num(d['high'], 2)}]" for d in diffs
+            ),
+            "",
+            "not above 0",
+            # No slower: the interval reaches 0 or below.
+            all(d["low"] <= 0 for d in diffs),
+        )
+    )
+    return out
+
+
+def _storm_rows(scale: list[dict[str, Any]], bare: list[dict[str, Any]]) -> list[Row]:
     storms = [storm_figures(r["storm"]) for r in scale if "storm" in r]
-
-    def pooled(figures: list[dict[str, list[float]]], key: str) -> list[float]:
-        return [x for f in figures for x in f[key]]
-
+    out = []
     if storms:
-        own, added = pooled(storms, "ha_own"), pooled(storms, "brave_estimated")
+        own, added = _pooled(storms, "ha_own"), _pooled(storms, "brave_estimated")
         # The mean over repetitions that ran forwards and backwards cancels a drift.
         ratio = statistics.fmean(added) / statistics.fmean(own) if own and added else math.nan
-        out.append(
+        out += [
             Row(
                 "CPU added per radar state change (µs; baseline: HA's own, recorder included)",
                 f"{spread(added)} = {ratio:.1%}",
                 spread(own),
                 "< 10 % of HA's own",
                 ratio < 0.10,
-            )
-        )
-        out.append(
+            ),
             Row(
                 "  event loop / other threads / state changes Brave adds per report",
-                f"{spread(pooled(storms, 'brave_loop'))} / "
-                f"{spread(pooled(storms, 'brave_threads'))} / "
-                f"{spread(pooled(storms, 'brave_changes'), 3)}",
-                f"{spread(pooled(storms, 'ha_loop'))} µs in the loop",
+                f"{spread(_pooled(storms, 'brave_loop'))} / "
+                f"{spread(_pooled(storms, 'brave_threads'))} / "
+                f"{spread(_pooled(storms, 'brave_changes'), 3)}",
+                f"{spread(_pooled(storms, 'ha_loop'))} µs in the loop",
                 "",
                 None,
-            )
-        )
-        out.append(
+            ),
             Row(
                 "  recorder thread, measured (µs; noisy, see docs)",
-                spread(pooled(storms, "brave_recorder")),
-                spread(pooled(storms, "ha_recorder")),
+                spread(_pooled(storms, "brave_recorder")),
+                spread(_pooled(storms, "ha_recorder")),
                 "",
                 None,
-            )
-        )
-        out.append(
+            ),
             Row(
                 "  inside the state change itself (µs, event loop, timed per change)",
-                spread(pooled(storms, "brave_sync")),
-                spread(pooled(storms, "ha_sync")),
+                spread(_pooled(storms, "brave_sync")),
+                spread(_pooled(storms, "ha_sync")),
                 "",
                 None,
-            )
-        )
-        out.append(
+            ),
             Row(
                 "  no-op per-entity state listener, inside the change (µs, floor)",
-                spread(pooled(storms, "noop_sync")),
+                spread(_pooled(storms, "noop_sync")),
                 "",
                 "",
                 None,
-            )
-        )
-    bare = results.get("bare", [])
+            ),
+        ]
     if bare:
         figures = [storm_figures(r["storm"]) for r in bare]
         out.append(
             Row(
                 "  HA without recorder: state change / no-op listener (µs, inside the change)",
                 "",
-                f"{spread(pooled(figures, 'ha_sync'))} / {spread(pooled(figures, 'noop_sync'))}",
+                f"{spread(_pooled(figures, 'ha_sync'))} / {spread(_pooled(figures, 'noop_sync'))}",
                 "",
                 None,
             )
@@ -201,6 +195,12 @@ def rows(results: dict[str, Any], stations: int) -> list[Row]:  # noqa: PLR0915
                 worst <= 100,
             )
         )
+    return out
+
+
+def _setup_rows(results: dict[str, Any], stations: int) -> list[Row]:
+    scale = results.get("scale", [])
+    out = []
     setups = [r["setup_s"] for r in scale if "setup_s" in r]
     if setups:
         out.append(
@@ -223,81 +223,91 @@ def rows(results: dict[str, Any], stations: int) -> list[Row]:  # noqa: PLR0915
                 statistics.median(restarts) < 2,
             )
         )
-    entities = [r["entities"] for r in scale if "entities" in r]
     per_station = results.get("entities_per_station")
     if per_station:
         fit = (ENTITY_LIMIT - results.get("entities_site", 0)) // per_station
-        created = entities[0]["enabled"] if entities else 0
+        made = [r["entities"]["enabled"] for r in scale if "entities" in r]
         out.append(
             Row(
                 f"entities per station; stations that fit under {ENTITY_LIMIT:,}",
-                f"{per_station} ; {fit:,} (of {stations:,}: {created:,} entities made)",
+                f"{per_station} ; {fit:,} (site of {stations:,}: "
+                f"{', '.join(f'{m:,}' for m in made) or 'n/a'} entities made)",
                 "",
                 f"{stations:,} fit",
                 fit >= stations,
             )
         )
+    return out
+
+
+def _outage_rows(scale: list[dict[str, Any]]) -> list[Row]:
     outages = [o for r in scale for o in r.get("outage", [])]
-    if outages:
-        sizes = sorted({o["alerts"] for o in outages})
-        biggest = [o for o in outages if o["alerts"] == sizes[-1]]
-        out.append(
-            Row(
-                f"outage recovery: {sizes[-1]:,} queued alerts all received (s)",
-                spread([o["recovery_s"] for o in biggest], 2),
-                "",
-                "≤ 10 s",
-                all(o["recovery_s"] <= 10 for o in biggest),
-            )
-        )
-        ok = all(o["delivered"] == o["alerts"] and o["duplicates"] == 0 for o in outages)
-        out.append(
-            Row(
-                "  delivered once each (received / duplicates / idempotent replays)",
-                "; ".join(f"{o['delivered']}/{o['duplicates']}/{o['replayed']}" for o in outages),
-                "",
-                "all, no duplicates",
-                ok and all(o["store_alerts_for_stations"] == o["alerts"] for o in outages),
-            )
-        )
-        per_alert = {
-            size: statistics.median(o["queue_bytes"] / size for o in outages if o["alerts"] == size)
-            for size in sizes
-        }
-        out.append(
-            Row(
-                "  Store bytes written while queued, " + " / ".join(f"{s:,}" for s in sizes),
-                " / ".join(
-                    _num(
-                        statistics.median(o["queue_bytes"] for o in outages if o["alerts"] == s)
-                        / 1e6
-                    )
-                    + " MB"
-                    for s in sizes
-                ),
-                "",
-                "linear in alerts",
-                # Linear: bytes per alert stays within 1.5x from the smallest to the largest.
-                per_alert[sizes[-1]] <= 1.5 * per_alert[sizes[0]],
-            )
-        )
-        worst = max(o["queue_lag_max_ms"] for o in outages)
-        out.append(
-            Row(
-                "  event-loop lag while queuing, max (ms)",
-                " / ".join(_num(o["queue_lag_max_ms"]) for o in outages),
-                "",
-                "none over 100 ms",
-                worst <= 100,
-            )
-        )
-    punctual = [r["punctuality"] for r in scale if "punctuality" in r]
+    if not outages:
+        return []
+    sizes = sorted({o["alerts"] for o in outages})
+    biggest = [o for o in outages if o["alerts"] == sizes[-1]]
+
+    def median_of(size: int, key: str) -> float:
+        return statistics.median(o[key] for o in outages if o["alerts"] == size)
+
+    def written(size: int) -> str:
+        megabytes, writes = median_of(size, "queue_bytes") / 1e6, median_of(size, "queue_writes")
+        return f"{_num(megabytes)} ({_num(writes, 0)}, {_num(megabytes / max(writes, 1), 2)})"
+
+    per_alert = {size: median_of(size, "queue_bytes") / size for size in sizes}
+    delivered = all(
+        o["delivered"] == o["alerts"]
+        and o["duplicates"] == 0
+        and o["store_alerts_for_stations"] == o["alerts"]
+        for o in outages
+    )
+    return [
+        Row(
+            f"outage recovery: {sizes[-1]:,} queued alerts all received (s)",
+            spread([o["recovery_s"] for o in biggest], 2),
+            "",
+            "≤ 10 s",
+            all(o["recovery_s"] <= 10 for o in biggest),
+        ),
+        Row(
+            "  delivered once each (received / duplicates / idempotent replays)",
+            "; ".join(f"{o['delivered']}/{o['duplicates']}/{o['replayed']}" for o in outages),
+            "",
+            "all, no duplicates",
+            delivered,
+        ),
+        Row(
+            "  Store writes while queued, "
+            + " / ".join(f"{s:,}" for s in sizes)
+            + " alerts: MB (writes, MB each)",
+            " / ".join(written(s) for s in sizes),
+            "",
+            "linear in alerts",
+            # Linear (or better): bytes per alert grow by no more than half from the smallest
+            # size to the largest.
+            per_alert[sizes[-1]] <= 1.5 * per_alert[sizes[0]],
+        ),
+        Row(
+            "  event-loop lag while queuing, max (ms)",
+            " / ".join(_num(o["queue_lag_max_ms"]) for o in outages),
+            "",
+            "none over 100 ms",
+            max(o["queue_lag_max_ms"] for o in outages) <= 100,
+        ),
+    ]
+
+
+def _punctuality_rows(scale: list[dict[str, Any]]) -> list[Row]:
+    tried = [r["punctuality"] for r in scale if "punctuality" in r]
+    punctual = [p for p in tried if p["stations"]]
+    out = []
     if punctual:
         p99 = [p["late_ms"]["p99"] for p in punctual]
         out.append(
             Row(
-                f"escalation step after its deadline, p50 / p99 (ms, {punctual[0]['stations']} "
-                "stations)",
+                "escalation step after its deadline, p50 / p99 (ms, "
+                + ", ".join(str(p["stations"]) for p in punctual)
+                + " stations)",
                 f"{spread([p['late_ms']['p50'] for p in punctual])} / {spread(p99)}",
                 "",
                 "p99 ≤ 50 ms",
@@ -305,12 +315,25 @@ def rows(results: dict[str, Any], stations: int) -> list[Row]:  # noqa: PLR0915
                 and statistics.median(p99) <= 50,
             )
         )
-    rss = [r["setup_rss_bytes"] / stations / 1024 for r in results.get("restart", [])]
-    traced = [
-        r["traced_bytes"] / stations / 1024
-        for r in results.get("restart", [])
-        if "traced_bytes" in r
-    ]
+    if len(punctual) < len(tried):
+        out.append(
+            Row(
+                f"  not measured in {len(tried) - len(punctual)} of {len(tried)} runs: no "
+                "station had its reminder timer entity (entity limit)",
+                "",
+                "",
+                "",
+                False,
+            )
+        )
+    return out
+
+
+def _other_rows(results: dict[str, Any], stations: int) -> list[Row]:
+    out = []
+    restarts = results.get("restart", [])
+    rss = [r["setup_rss_bytes"] / stations / 1024 for r in restarts]
+    traced = [r["traced_bytes"] / stations / 1024 for r in restarts if "traced_bytes" in r]
     if rss or traced:
         out.append(
             Row(
@@ -323,25 +346,36 @@ def rows(results: dict[str, Any], stations: int) -> list[Row]:  # noqa: PLR0915
         )
     engine = results.get("engine", [])
     if engine:
-        out.append(
+        out += [
             Row(
                 "engine alone: inputs per second (one station)",
                 spread([e["events"]["per_second"] for e in engine], 0),
                 "",
                 "",
                 None,
-            )
-        )
-        out.append(
+            ),
             Row(
                 "engine alone: dump_state per station (µs)",
                 spread([e["dump_state"]["us_per_station"] for e in engine]),
                 "",
                 "",
                 None,
-            )
-        )
+            ),
+        ]
     return out
+
+
+def rows(results: dict[str, Any], stations: int) -> list[Row]:
+    """The table's rows from every scenario's results (a list of runs per scenario)."""
+    scale = results.get("scale", [])
+    return (
+        _press_rows(scale)
+        + _storm_rows(scale, results.get("bare", []))
+        + _setup_rows(results, stations)
+        + _outage_rows(scale)
+        + _punctuality_rows(scale)
+        + _other_rows(results, stations)
+    )
 
 
 def table(lines: list[Row]) -> str:

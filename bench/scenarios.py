@@ -534,8 +534,10 @@ async def restart(params: dict[str, Any], workdir: Path) -> dict[str, Any]:
         bsite.set_devices(hass, range(stations), ["b"])
         await _drain(hass, recorder=True)
         gc.collect()
+        profiler = Profiler(params.get("profile"), params)
         rss0, cpu0, t0 = rss_bytes(), cpu_seconds(), time.perf_counter()
-        assert await async_setup_component(hass, "brave", {})
+        with profiler.part("setup-at-start"):
+            assert await async_setup_component(hass, "brave", {})
         setup_s = time.perf_counter() - t0
         setup_cpu = cpu_seconds() - cpu0
         gc.collect()
@@ -545,6 +547,7 @@ async def restart(params: dict[str, Any], workdir: Path) -> dict[str, Any]:
             "setup_cpu_s": setup_cpu,
             "setup_rss_bytes": rss_bytes() - rss0,
             "entry_state": str(entry.state),
+            "profiles": profiler.files,
         }
         if params.get("tracemalloc"):
             # The site again, traced: what its set-up allocates and keeps (registries and
