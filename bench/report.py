@@ -182,6 +182,16 @@ def _storm_rows(scale: list[dict[str, Any]], bare: list[dict[str, Any]]) -> list
             )
         )
     if storms:
+        phases_b = [p for r in scale for p in r["storm"]["phases"].get("b", [])]
+        out.append(
+            Row(
+                "  Brave's Store writes during the storm (MB per minute)",
+                spread([p["brave_store_bytes"] / p["wall_s"] * 60 / 1e6 for p in phases_b]),
+                "",
+                "",
+                None,
+            )
+        )
         lag_b = [p for r in scale for p in r["storm"]["phases"].get("b", [])]
         lag_u = [p for r in scale for p in r["storm"]["phases"].get("u", [])]
         worst = max(p["lag_max_ms"] for p in lag_b)
