@@ -11,8 +11,8 @@ import random
 import time
 from typing import Any
 
-from custom_components.brave.engine.config import Location, ReleaseDetails, StationConfig
-from custom_components.brave.engine.events import (
+from custom_components.brave.core.engine.config import Location, ReleaseDetails, StationConfig
+from custom_components.brave.core.engine.events import (
     Event,
     MotionChanged,
     Outcome,
@@ -22,8 +22,8 @@ from custom_components.brave.engine.events import (
     Resolved,
     Tick,
 )
-from custom_components.brave.engine.state import dump_state
-from custom_components.brave.engine.station import Station
+from custom_components.brave.core.engine.state import dump_state
+from custom_components.brave.core.engine.station import Station
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
