@@ -13,8 +13,8 @@ dispatch service sees the same idempotency keys and keeps one alert and each eve
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 from unittest.mock import patch
@@ -23,6 +23,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -66,6 +67,19 @@ def _shown(hass: HomeAssistant) -> set[str]:
 
 async def _lost(store: _SiteStore, data: dict[str, Any]) -> None:
     """A write that has not reached the disk yet."""
+
+
+@contextmanager
+def _site_writes_lost() -> Iterator[None]:
+    """None of the site's writes (its store, its journal) reaches the disk."""
+    write = Store._async_write_data
+
+    async def lost(store: Store[Any], data: dict[str, Any]) -> None:
+        if not store.key.startswith(f"{DOMAIN}."):
+            await write(store, data)
+
+    with patch.object(Store, "_async_write_data", lost):
+        yield
 
 
 @dataclass(slots=True)
@@ -145,9 +159,9 @@ async def _ladder(
 ) -> Record:
     """Run a mode's ladder to its end, stopping Home Assistant once after `stop_after`.
 
-    `unsaved`: the stop comes before the step's write reached the disk (a slow disk), so the
-    new instance starts from the state before the step. `check` looks at the instance that
-    carries on, right after the stop.
+    `unsaved`: the stop comes before the step's writes (store and journal) reached the disk
+    (a slow disk), so the new instance starts from the state before the step. `check` looks at
+    the instance that carries on, right after the stop.
     """
     record = await run.start(mode)
     async with AsyncExitStack() as stack:
@@ -157,7 +171,7 @@ async def _ladder(
                 await act(run.hass, run.freezer)
                 continue
             if unsaved:
-                with patch.object(_SiteStore, "_async_write_data", _lost):
+                with _site_writes_lost():
                     await act(run.hass, run.freezer)
             else:
                 await act(run.hass, run.freezer)

@@ -65,12 +65,15 @@ class DispatchSender:
         now: Callable[[], datetime],
         on_failure: FailureHandler,
         save: Callable[[], None],
+        save_soon: Callable[[], None],
         durable: Callable[[], Awaitable[None]],
     ) -> None:
         """Prepare; nothing runs until async_start.
 
-        `save` asks for the outbox to be written; `durable` returns once it is in the journal,
-        which a write waits for before its first attempt.
+        `save` asks for the outbox to be written now, `save_soon` within the bounded time (a
+        back-off lost in a crash only means a retry comes sooner, under the same key);
+        `durable` returns once it is in the journal, which a write waits for before its first
+        attempt.
         """
         self.hass = hass
         self.entry = entry
@@ -81,6 +84,7 @@ class DispatchSender:
         self._now = now
         self._on_failure = on_failure
         self._save = save
+        self._save_soon = save_soon
         self._durable = durable
         self._auth_refused = False
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
@@ -234,6 +238,8 @@ class DispatchSender:
             self._set_connected(False, str(err))
             if write.kind is WriteKind.ALERT:
                 self._tell_fallback(write, "unreachable")
+            self._save_soon()
+            return
         except DispatchAuthError as err:
             self._auth_refused = True
             self._set_connected(False, str(err))

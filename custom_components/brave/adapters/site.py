@@ -75,6 +75,7 @@ class BraveSite:
             now=self.clock.now,
             on_failure=self._on_dispatch_failure,
             save=self.storage.save_now,
+            save_soon=self.storage.changed,
             durable=self.storage.durable,
         )
         self.alerting = Alerting(hass, entry, self.sender, self.responders, self.language)
@@ -190,7 +191,8 @@ class BraveSite:
             self.records.bad_writes = []
         else:
             self.records.bad_stations.pop(station_id, None)
-        self.storage.save_now()
+        # What was set aside is not in the journal: the whole site is written.
+        self.storage.write_now()
 
     # -- answers -------------------------------------------------------------------------
 

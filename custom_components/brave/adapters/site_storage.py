@@ -2,13 +2,15 @@
 
 Home Assistant's `Store.async_delay_save` pushes its write back on every call, so under radars
 reporting every second it never writes. Here the first change arms one timer and later changes
-ride on it: a change is on disk within SAVE_WITHIN whatever the load. Changes that leave Home
-Assistant (an alert, a dispatch write) ask for a write at once.
+ride on it: the whole site is on disk within SAVE_WITHIN whatever the load.
 
-Before a request leaves for the dispatch service, the stations changed since the last full
-write and the outbox go to a small journal (`durable`), so a Home Assistant that dies the
-instant after an alert left still knows the alert: nothing that left is forgotten, and nothing
-is sent again under a new key. The journal is read over the store at start when it is newer.
+Changes that leave Home Assistant (an alert, a dispatch write, a message to people) go at once
+to a small journal: the stations changed since the last full write and the site's bookkeeping,
+so its cost follows what changed, not the size of the site; the whole site follows it. A
+request for the dispatch service leaves only once its step is in the journal (`durable`), so a
+Home Assistant that dies the instant after an alert left still knows the alert: nothing that
+left is forgotten, and nothing is sent again under a new key. The journal is read over the
+store at start when it is newer.
 """
 
 from __future__ import annotations
@@ -83,6 +85,24 @@ class _SiteStore(Store[dict[str, Any]]):
         self._on_written(True)
 
 
+class _Journal(Store[dict[str, Any]]):
+    """The journal's Store: a write that fails is reported as the site's store reports one.
+
+    Only a full write clears the repair: the journal holds part of the site.
+    """
+
+    def __init__(self, hass: HomeAssistant, key: str, on_failed: Callable[[], None]) -> None:
+        super().__init__(hass, 1, key)
+        self._on_failed = on_failed
+
+    async def _async_write_data(self, data: dict[str, Any]) -> None:
+        try:
+            await super()._async_write_data(data)
+        except WriteError, SerializationError:
+            self._on_failed()
+            raise
+
+
 class SiteStorage:
     """Loads and saves one site's stations, outbox and bookkeeping."""
 
@@ -92,7 +112,9 @@ class SiteStorage:
         self.entry = entry
         self._snapshot = snapshot
         self._store = _SiteStore(hass, f"{DOMAIN}.{entry.entry_id}", self._written)
-        self._journal = Store[dict[str, Any]](hass, 1, f"{DOMAIN}.{entry.entry_id}.journal")
+        self._journal = _Journal(
+            hass, f"{DOMAIN}.{entry.entry_id}.journal", lambda: self._written(False)
+        )
         self._journal_lock = asyncio.Lock()
         # Every write carries the next number; the newer of store and journal wins at start.
         self._seq = 0
@@ -100,6 +122,9 @@ class SiteStorage:
         self._unsaved: set[str] = set()
         self._changes = 0
         self._journaled = 0
+        # A journal write is waiting for its turn; it will take every change made until then.
+        self._journal_queued = False
+        self._journaling: set[asyncio.Task[None]] = set()
         self._again = False
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._writing: set[asyncio.Task[None]] = set()
@@ -202,13 +227,39 @@ class SiteStorage:
     def changed(self, station_id: str | None = None) -> None:
         """Something changed: on disk within SAVE_WITHIN, however often this is called."""
         self._mark(station_id)
+        self._arm()
+
+    @callback
+    def _arm(self) -> None:
         if self._unsub_timer is None and not self._closed:
             self._unsub_timer = async_call_later(self.hass, SAVE_WITHIN, self._on_timer)
 
     @callback
     def save_now(self, station_id: str | None = None) -> None:
-        """Write now (something that leaves Home Assistant happened); nothing waits for it."""
+        """In the journal now, the whole site right after; nothing waits for it.
+
+        For changes that leave Home Assistant (an alert, a dispatch write, a message).
+
+        A burst of calls costs two journal writes and two full writes, not one each.
+        """
         self._mark(station_id)
+        if self._closed:
+            return
+        self._arm()
+        if self._journal_queued:
+            return
+        self._journal_queued = True
+        # In the background: a disk that hangs holds up nothing but this write (a request
+        # waits for it at most DURABLE_WITHIN).
+        task = self.hass.async_create_background_task(
+            self._journal_now(), f"{DOMAIN} journal", eager_start=False
+        )
+        self._journaling.add(task)
+        task.add_done_callback(self._journaling.discard)
+
+    @callback
+    def write_now(self) -> None:
+        """Write the whole site now (what the journal does not hold changed)."""
         if self._closed:
             return
         self._cancel_timer()
@@ -235,7 +286,7 @@ class SiteStorage:
     @callback
     def _on_timer(self, _now: datetime) -> None:
         self._unsub_timer = None
-        self.save_now()
+        self.write_now()
 
     @callback
     def _cancel_timer(self) -> None:
@@ -263,13 +314,28 @@ class SiteStorage:
             _LOGGER.warning("The disk is slow: a request went before its journal entry")
 
     async def _write_journal(self, wanted: int) -> None:
+        """Journal every change up to `wanted` (the number of changes), unless one did."""
         async with self._journal_lock:
-            if self._journaled >= wanted:
-                return
-            changes = self._changes
-            self._seq += 1
-            await self._journal.async_save({**self._snapshot(self._unsaved), SEQ: self._seq})
-            self._journaled = changes
+            if self._journaled < wanted:
+                await self._journal_write()
+
+    async def _journal_now(self) -> None:
+        """Journal every change made until this write's turn comes; then the whole site.
+
+        The whole site follows the journal rather than going beside it: a request waiting for
+        the journal never waits behind it.
+        """
+        async with self._journal_lock:
+            self._journal_queued = False
+            if self._journaled < self._changes and not self._closed:
+                await self._journal_write()
+        self.write_now()
+
+    async def _journal_write(self) -> None:
+        changes = self._changes
+        self._seq += 1
+        await self._journal.async_save({**self._snapshot(self._unsaved), SEQ: self._seq})
+        self._journaled = changes
 
     @callback
     def _written(self, ok: bool) -> None:
@@ -301,8 +367,8 @@ class SiteStorage:
         # Closed first: a write finishing now starts no other; this one takes everything.
         self._closed = True
         self._cancel_timer()
-        if self._writing:
-            await asyncio.gather(*self._writing, return_exceptions=True)
+        if busy := self._writing | self._journaling:
+            await asyncio.gather(*busy, return_exceptions=True)
         await self._write()
 
 
