@@ -167,7 +167,7 @@ async def running_home(
     await hass.async_start()
     await hass.async_block_till_done()
     if recorder:
-        from homeassistant.components.recorder import get_instance  # noqa: PLC0415
+        from homeassistant.helpers.recorder import get_instance  # noqa: PLC0415
 
         await get_instance(hass).async_db_ready
     try:

@@ -31,6 +31,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from dispatch_server.app import create_app
 from dispatch_server.store import Store
@@ -50,7 +51,7 @@ def _say(prefix: str, payload: Any) -> None:
     sys.stdout.flush()
 
 
-def _observer(store: Store) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def _observer(store: Store) -> Middleware:
     @web.middleware
     async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
         mono, wall = time.monotonic(), time.time()

@@ -258,7 +258,7 @@ def _outage_rows(scale: list[dict[str, Any]]) -> list[Row]:
     biggest = [o for o in outages if o["alerts"] == sizes[-1]]
 
     def median_of(size: int, key: str) -> float:
-        return statistics.median(o[key] for o in outages if o["alerts"] == size)
+        return float(statistics.median(o[key] for o in outages if o["alerts"] == size))
 
     def written(size: int) -> str:
         megabytes, writes = median_of(size, "queue_bytes") / 1e6, median_of(size, "queue_writes")

@@ -88,7 +88,7 @@ async def _drain(hass: HomeAssistant, recorder: bool) -> float:
     start = time.perf_counter()
     await hass.async_block_till_done()
     if recorder:
-        from pytest_homeassistant_custom_component.components.recorder.common import (  # noqa: PLC0415
+        from pytest_homeassistant_custom_component.components.recorder.common import (  # type: ignore[import-untyped]  # noqa: PLC0415
             async_wait_recording_done,
         )
 
@@ -98,6 +98,10 @@ async def _drain(hass: HomeAssistant, recorder: bool) -> float:
 
 def _is_alert_of(station: str, since_mono: float) -> Callable[[Arrival], bool]:
     return lambda a: a.path == "/v1/alerts" and a.station == station and a.mono >= since_mono
+
+
+def _is_resolved_of(station: str) -> Callable[[Arrival], bool]:
+    return lambda a: a.type == "resolved" and a.station == station
 
 
 # -- press latency ---------------------------------------------------------------------
@@ -129,7 +133,7 @@ async def press_latency(hass: HomeAssistant, peer: Peer, params: dict[str, Any])
         await hass.services.async_call(
             "brave", "resolve", {"station": devices[n], "outcome": RESOLVE_OUTCOME}, blocking=True
         )
-        await peer.wait_for(lambda a, s=sid: a.type == "resolved" and a.station == s, since=since)
+        await peer.wait_for(_is_resolved_of(sid), since=since)
         await asyncio.sleep(gap)
 
         since = len(peer.arrivals)
