@@ -28,11 +28,15 @@ from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
+    TimeSelector,
 )
 import probatio
 
@@ -45,6 +49,15 @@ from .adapters.dispatch_client import (
     InsecureServiceUrlError,
     InvalidServiceUrlError,
     normalize_service_url,
+)
+from .adapters.drills import (
+    CONF_DRILL_DAYS,
+    CONF_DRILL_TARGETS,
+    CONF_DRILL_TIME,
+    CONF_DRILL_WINDOW,
+    SECTION_DRILLS,
+    drill_schedule,
+    drill_targets,
 )
 from .adapters.responders import GROUPS, InvalidTargetError, parse_targets
 from .const import (
@@ -90,6 +103,7 @@ from .const import (
     SUBENTRY_STATION,
 )
 from .core.buttons import DEFAULT_BASE_TOPIC, LearnedButton, gesture_options
+from .core.drills import WEEKDAYS, InvalidScheduleError
 from .core.engine.config import RESPONDER_GROUPS, RescuePlan
 from .core.health import InvalidHoursError, OperatingHours
 from .core.stations import InvalidContactsError, parse_contacts
@@ -410,6 +424,40 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
         return BraveOptionsFlow()
 
 
+# Scheduled drills (docs/organisations.md, "Drills"): no days chosen means none.
+DRILLS_SECTION = section(
+    probatio.Schema(
+        {
+            probatio.Optional(CONF_DRILL_DAYS): SelectSelector(
+                SelectSelectorConfig(
+                    options=list(WEEKDAYS), multiple=True, translation_key="weekday"
+                )
+            ),
+            probatio.Optional(CONF_DRILL_TIME): TimeSelector(),
+            probatio.Optional(CONF_DRILL_WINDOW, default=15): NumberSelector(
+                NumberSelectorConfig(
+                    min=1, max=240, step=1, unit_of_measurement="min", mode=NumberSelectorMode.BOX
+                )
+            ),
+            probatio.Optional(CONF_DRILL_TARGETS): _MULTILINE,
+        }
+    ),
+    {"collapsed": True},
+)
+
+
+def _drill_errors(drills: dict[str, Any]) -> dict[str, str]:
+    try:
+        drill_schedule({SECTION_DRILLS: drills})
+    except InvalidScheduleError:
+        return {"base": "invalid_drill_schedule"}
+    try:
+        drill_targets(drills.get(CONF_DRILL_TARGETS, ""))
+    except InvalidTargetError:
+        return {"base": "invalid_targets"}
+    return {}
+
+
 class BraveOptionsFlow(OptionsFlow):
     """Name who Home Assistant itself alerts, group by group."""
 
@@ -426,17 +474,22 @@ class BraveOptionsFlow(OptionsFlow):
                 OperatingHours.parse(user_input.get(CONF_OPERATING_HOURS, ""))
             except InvalidHoursError:
                 errors[CONF_OPERATING_HOURS] = "invalid_operating_hours"
+            drills = user_input.get(SECTION_DRILLS)
+            if drills is not None:
+                errors |= _drill_errors(drills)
             if not errors:
                 return self.async_create_entry(
                     data={
                         **{group: user_input.get(group, "") for group in GROUPS},
                         CONF_OPERATING_HOURS: user_input.get(CONF_OPERATING_HOURS, "").strip(),
+                        **({} if drills is None else {SECTION_DRILLS: drills}),
                     }
                 )
         schema = probatio.Schema(
             {
                 **{probatio.Optional(group): _MULTILINE for group in GROUPS},
                 probatio.Optional(CONF_OPERATING_HOURS): TextSelector(),
+                probatio.Optional(SECTION_DRILLS): DRILLS_SECTION,
             }
         )
         return self.async_show_form(

@@ -28,6 +28,7 @@ from .core.engine.events import (
     StartCheckIn,
 )
 from .core.engine.state import Stage
+from .program_services import async_setup_program_services
 
 ATTR_STATION = "station"
 ATTR_ACTION = "action"
@@ -139,6 +140,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
             {**_STATION, probatio.Required(ATTR_OUTCOME): probatio.In([o.value for o in Outcome])}
         ),
     )
+    async_setup_program_services(hass)
     hass.services.async_register(
         DOMAIN,
         "pause",

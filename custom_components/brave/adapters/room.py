@@ -59,8 +59,12 @@ class Room:
     def _say(
         self, driver: StationDriver, message: RoomMessage, *, flash: bool = False, **values: Any
     ) -> None:
+        self.announce(driver, room_text(self.language, message, **values), flash=flash)
+
+    @callback
+    def announce(self, driver: StationDriver, text: str, *, flash: bool = False) -> None:
+        """Say a text in the room through the station's speaker, screen and light."""
         b = driver.bindings
-        text = room_text(self.language, message, **values)
         calls: list[tuple[str, str, dict[str, Any]]] = []
         if b.tts and b.media_player:
             speak = {"entity_id": b.tts, "media_player_entity_id": b.media_player, "message": text}
