@@ -124,7 +124,7 @@ def test_the_report_says_what_was_heard_and_what_was_not() -> None:
     assert not by_label["Room 6"]["asked_in_room"]
     assert not by_label["Room 6"]["prompt_unanswered"]
     title, message = report_texts("en", report)
-    assert title == "Brave drill 1: 1 of 3 buttons heard"
+    assert title == "Brave drill 1: buttons heard 1/3"
     assert message == (
         "Not heard: Room 2 (event.b); Room 6 (event.f). Rooms that did not answer: Room 2. "
         "Not asked, every press calls for help (check with a test alert): Room 2. "
@@ -139,7 +139,7 @@ def test_report_when_all_or_nothing_is_heard() -> None:
     report = drill.report(T0)
     assert report.result is Result.ALL_HEARD
     assert report_texts("fr", report) == (
-        "Exercice Brave 2 : 1 boutons entendus sur 1",
+        "Exercice Brave 2 : boutons entendus 1/1",
         "Tous les boutons demandés ont été entendus.",
     )
     nothing = Drill.start(3, T0, WINDOW, [_plan("1", DrillButton("event.a", Ask.NOT_ASKED))])

@@ -45,10 +45,10 @@ _TEXTS: dict[str, dict[DrillMessage, str]] = {
         ),
         DrillMessage.HEARD: "Thanks, your button works. Nobody is being called.",
         DrillMessage.STAFF_ASK: (
-            "Brave button drill: please press each button in {rooms} rooms within {minutes} "
-            "minutes, with the okay press. A help press calls for help for real."
+            "Brave button drill: please press each button within {minutes} minutes, with the "
+            "okay press (rooms asked: {rooms}). A help press calls for help for real."
         ),
-        DrillMessage.TITLE: "Brave drill {number}: {heard} of {asked} buttons heard",
+        DrillMessage.TITLE: "Brave drill {number}: buttons heard {heard}/{asked}",
         DrillMessage.ALL_HEARD: "Every button asked for was heard.",
         DrillMessage.SOME_NOT_HEARD: "Not heard: {items}.",
         DrillMessage.NOTHING_ASKED: "No button could be asked for a press.",
@@ -74,11 +74,11 @@ _TEXTS: dict[str, dict[DrillMessage, str]] = {
         ),
         DrillMessage.HEARD: "Merci, votre bouton fonctionne. Personne n'est appelé.",
         DrillMessage.STAFF_ASK: (
-            "Exercice des boutons Brave : appuyez sur chaque bouton de {rooms} pièces d'ici "
-            "{minutes} minutes, avec l'appui « ça va ». Un appui d'aide appelle vraiment de "
-            "l'aide."
+            "Exercice des boutons Brave : appuyez sur chaque bouton d'ici {minutes} minutes, "
+            "avec l'appui « ça va » (pièces demandées : {rooms}). Un appui d'aide appelle "
+            "vraiment de l'aide."
         ),
-        DrillMessage.TITLE: "Exercice Brave {number} : {heard} boutons entendus sur {asked}",
+        DrillMessage.TITLE: "Exercice Brave {number} : boutons entendus {heard}/{asked}",
         DrillMessage.ALL_HEARD: "Tous les boutons demandés ont été entendus.",
         DrillMessage.SOME_NOT_HEARD: "Pas entendus : {items}.",
         DrillMessage.NOTHING_ASKED: "Aucun bouton n'a pu être demandé.",
@@ -105,11 +105,11 @@ _TEXTS: dict[str, dict[DrillMessage, str]] = {
         ),
         DrillMessage.HEARD: "Gracias, su botón funciona. No se llama a nadie.",
         DrillMessage.STAFF_ASK: (
-            "Prueba de botones Brave: presione cada botón de {rooms} cuartos en {minutes} "
-            "minutos, con la pulsación de estoy bien. Una pulsación de ayuda pide ayuda de "
-            "verdad."
+            "Prueba de botones Brave: presione cada botón en {minutes} minutos, con la "
+            "pulsación de estoy bien (cuartos pedidos: {rooms}). Una pulsación de ayuda pide "
+            "ayuda de verdad."
         ),
-        DrillMessage.TITLE: "Prueba Brave {number}: {heard} de {asked} botones escuchados",
+        DrillMessage.TITLE: "Prueba Brave {number}: botones escuchados {heard}/{asked}",
         DrillMessage.ALL_HEARD: "Se escucharon todos los botones pedidos.",
         DrillMessage.SOME_NOT_HEARD: "No escuchados: {items}.",
         DrillMessage.NOTHING_ASKED: "No se pudo pedir ninguna pulsación.",
