@@ -7,8 +7,10 @@ from datetime import timedelta
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.brave.const import DOMAIN
@@ -111,37 +113,78 @@ async def test_test_alert_is_marked_and_private(
     dispatch_server: RunningServer,
     spoken: list[ServiceCall],
     hass_ws_client: WebSocketGenerator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    events = async_capture_events(hass, "state_changed")
     await _press(hass, "test_alert")
     [stored] = dispatch_server.store.alerts.values()
     assert stored.request["kind"] == "test"
     assert stored.request["location"] is None
-    # A drill looks like a drill: the state says so, the station is not "unsafe", every event
-    # is marked, the room hears it is a test, and Home Assistant's notice says [TEST].
-    assert station_state(hass) == "test"
-    assert hass.states.get(entity_id(hass, "binary_sensor", "alert")).state == "off"
-    event = hass.states.get(entity_id(hass, "event", "lifecycle"))
-    assert event.attributes["event_type"] == "alert"
-    assert event.attributes["test"] is True
+    # A drill looks like a drill in every entity: the state says so, the station is not
+    # "unsafe", the event has a test type, the room hears it is a test, and Home Assistant's
+    # notice says it is a test and never that help was called.
+    assert _shown(hass) == {
+        "binary_sensor.room_1_alert": "off",
+        "binary_sensor.room_1_device_health": "off",
+        "sensor.room_1_state": "test",
+        "event.room_1_alert_steps": "test_alert",
+    }
+    assert hass.states.get("event.room_1_alert_steps").attributes["test"] is True
     assert spoken[-1].data["message"].startswith("This is a test alert")
     notices = await notifications(hass, hass_ws_client)
-    assert [n["title"] for n in notices] == ["[TEST] Brave: help called for Room 1"]
+    assert [n["title"] for n in notices] == ["[TEST] Brave: test alert for Room 1"]
+    assert "help" not in notices[0]["message"].replace("call for help", "")
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
             DOMAIN, "test_alert", {"station": device_id(hass)}, blocking=True
         )
     assert err.value.translation_key == "alert_in_progress"
-    await hass.services.async_call(
-        DOMAIN, "resolve", {"station": device_id(hass), "outcome": "test"}, blocking=True
-    )
-    await hass.async_block_till_done()
+
+    # The dispatch service's steps, even the one that closes it, are a test's too.
+    dispatch_server.store.set_status(stored.alert_id, "acknowledged", "Sam", None)
+    await advance(hass, freezer, 5)
+    assert _shown(hass)["sensor.room_1_state"] == "test"
+    dispatch_server.store.set_status(stored.alert_id, "resolved", "Sam", "test")
+    await advance(hass, freezer, 5)
     assert stored.alert["outcome"] == "test"
     assert station_state(hass) == "idle"
-    event = hass.states.get(entity_id(hass, "event", "lifecycle"))
-    assert (event.attributes["event_type"], event.attributes["test"]) == ("resolved", True)
+    steps = [
+        (e.data["new_state"].attributes["event_type"], e.data["new_state"].attributes["test"])
+        for e in events
+        if e.data["entity_id"] == "event.room_1_alert_steps"
+    ]
+    assert steps == [
+        ("test_alert", True),
+        ("test_responder_attending", True),
+        ("test_resolved", True),
+    ]
+    # Nothing ever showed help called, nor the station unsafe.
+    assert not [
+        e
+        for e in events
+        if e.data["new_state"].state in ("alert", "responder_attending")
+        or (
+            e.data["entity_id"] == "binary_sensor.room_1_alert"
+            and e.data["new_state"].state == "on"
+        )
+    ]
     # The notice clears with the alert.
     assert await notifications(hass, hass_ws_client) == []
+
+
+def _shown(hass: HomeAssistant) -> dict[str, str]:
+    """What each of the station's status entities shows (an event entity: its type)."""
+    shown = {}
+    for entry in er.async_entries_for_device(er.async_get(hass), device_id(hass)):
+        if entry.domain in ("button", "number", "switch") or entry.entity_id.endswith("next_step"):
+            continue
+        state = hass.states.get(entry.entity_id)
+        assert state is not None
+        shown[entry.entity_id] = (
+            state.attributes["event_type"] if entry.domain == "event" else state.state
+        )
+    return shown
 
 
 async def test_test_alert_service(hass: HomeAssistant, dispatch_server: RunningServer) -> None:

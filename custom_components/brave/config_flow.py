@@ -424,7 +424,7 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
         return BraveOptionsFlow()
 
 
-# Scheduled drills (docs/organisations.md, "Drills"): no days chosen means none.
+# Scheduled drills (docs/drills-and-statistics.md, "Drills"): no days chosen means none.
 DRILLS_SECTION = section(
     probatio.Schema(
         {

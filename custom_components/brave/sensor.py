@@ -121,7 +121,7 @@ class SiteSensor(BraveSiteEntity, SensorEntity):
         return self.entity_description.value_fn(self.site)
 
 
-# This month's figures for the whole site (docs/organisations.md, "Reading the numbers").
+# This month's figures for the whole site (docs/drills-and-statistics.md, "Reading the numbers").
 PROGRAM_SUMMARY = SensorEntityDescription(key="program_summary", translation_key="program_summary")
 # The last drill's result; its findings are attributes (every detail: brave.drill_report).
 DRILL = SensorEntityDescription(

@@ -13,6 +13,7 @@ import csv
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import io
+import json
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -36,7 +37,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from custom_components.brave.const import DOMAIN
 from custom_components.brave.core.stats import COLUMNS
 
-from ..conftest import RunningServer, site_data, station_data
+from ..conftest import ADDRESS, PHONE, RunningServer, site_data, station_data
 from ..helpers import advance
 
 A, B, C = "station0001", "station0002", "station0003"
@@ -447,9 +448,32 @@ async def test_a_month_of_alerts_counted_by_hand(
     freezer: FrozenDateTimeFactory,
     dispatch_server: RunningServer,
     tmp_path: Path,
+    hass_storage: dict[str, Any],
 ) -> None:
     month = await _simulate(hass, freezer, dispatch_server)
     expected = _hand_count(month)
     _check_table(hass, month, expected)
     await _check_csv(hass, tmp_path, month, expected)
     await _check_long_term(hass, recorder_mock, month, expected)
+    await _check_anonymous(hass, recorder_mock, tmp_path, month, hass_storage)
+
+
+async def _check_anonymous(
+    hass: HomeAssistant,
+    recorder: Recorder,
+    tmp_path: Path,
+    month: Month,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Nothing the statistics keep or show names a room, a place, a person or a phone."""
+    personal = ["Bedroom", "Washroom", "Room C", "Room 1", ADDRESS, PHONE, "Alex", "Friend in"]
+    await hass.services.async_call(DOMAIN, "export_statistics", {}, blocking=True)
+    exported = [p.read_text("utf-8") for p in (tmp_path / "brave").glob("*.csv")]
+    stored = json.dumps(hass_storage[f"{DOMAIN}.{month.entry.entry_id}.statistics"])
+    listed = await recorder.async_add_executor_job(list_statistic_ids, hass)
+    summary = hass.states.get(_summary_sensor(hass, month))
+    assert summary is not None
+    shown = [*exported, stored, str(listed), str(dict(summary.attributes))]
+    assert exported
+    assert "station0001" in stored
+    assert not [(word, text[:80]) for text in shown for word in personal if word in text]

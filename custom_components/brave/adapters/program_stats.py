@@ -101,10 +101,16 @@ class ProgramStatistics:
         stored = await self.store.async_load()
         if stored is not None:
             try:
-                self.stats.load(stored)
+                bad = self.stats.load(stored)
             except ValueError as err:
                 _LOGGER.error("Brave's program statistics could not be read (%s); from zero", err)
                 self.stats = ProgramStats(self.stats.tz, hourly=self.stats.hourly)
+            else:
+                if bad:
+                    # Names are station ids and months: nothing personal.
+                    _LOGGER.error(
+                        "Brave left out stored statistics it could not read: %s", ", ".join(bad)
+                    )
         now = dt_util.utcnow()
         for station_id, driver in self.drivers.items():
             self._sessions[station_id] = self._session_flags(driver)

@@ -82,7 +82,7 @@ class BraveSite:
         self.alerting = Alerting(hass, entry, self.sender, self.responders, self.language)
         self.room = Room(hass, entry, self.language)
         self.health = HealthMonitor(hass, entry, self.responders, self.language)
-        # Drills and program statistics (docs/organisations.md) follow the drivers as built.
+        # Drills and program statistics (docs/drills-and-statistics.md) follow the drivers as built.
         self.drills = SiteDrills(hass, entry, self.drivers, self.room, self.responders)
         self.program = ProgramStatistics(hass, entry, self.drivers, self.health)
         self.seen = SeenEvents()
@@ -251,6 +251,8 @@ class BraveSite:
         if polled and self.entry.data.get(CONF_CALLBACK_URL) is not None:
             self._webhook_missed()
         self._statuses[alert_id] = status
+        # Asked before the status can close the alert: its last events are a test's too.
+        test = driver.is_test(alert_key)
         found = meaning(status, outcome)
         who = display_name(responder)
         match found.reaction:
@@ -264,7 +266,7 @@ class BraveSite:
             attributes = {"alert_key": alert_key}
             if found.reaction is Reaction.ATTENDING:
                 attributes["responder"] = who
-            driver.fire_event(found.event, attributes)
+            driver.fire_event(found.event, attributes, test=test)
         # What the service said (and whom it made us tell) is on disk before a crash could
         # make a poll or a replayed webhook tell them again.
         self.storage.save_now()

@@ -37,13 +37,40 @@ _NAMES: dict[type[Effect], str] = {
 # Status updates from the dispatch service that have no engine effect of their own.
 DISPATCH_STATUS_EVENTS = ["en_route", "on_scene", "dispatch_cancelled", "dispatch_failed"]
 
+# A test alert's steps have types of their own, so that nothing reads a test as a real call
+# for help: `test_alert`, `test_resolved`, ...
+TEST_PREFIX = "test_"
+TEST_STEPS = [
+    "alert",
+    "reminder",
+    "fallback",
+    "final",
+    "occupant_ok",
+    "door_opened",
+    "responder_attending",
+    "resolved",
+    *DISPATCH_STATUS_EVENTS,
+]
+
 EVENT_TYPES = [
     *_NAMES.values(),
     "reminder",
     "fallback",
     "final",
     *DISPATCH_STATUS_EVENTS,
+    *(TEST_PREFIX + step for step in TEST_STEPS),
 ]
+
+
+def test_step(name: str) -> str:
+    """The event type of a step of a test alert."""
+    return TEST_PREFIX + name if name in TEST_STEPS else name
+
+
+def step_of(name: str) -> tuple[str, bool]:
+    """The step an event type names, and whether it is a test alert's."""
+    step = name.removeprefix(TEST_PREFIX)
+    return (step, True) if step != name and step in TEST_STEPS else (name, False)
 
 
 def event_name(effect: Effect) -> str:

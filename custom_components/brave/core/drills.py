@@ -73,7 +73,7 @@ def drill_buttons(bindings: Bindings, *, help_mode: bool) -> tuple[DrillButton, 
     """What to ask of each of a station's buttons.
 
     On a station with the help-button mode only the answer gesture is safe to ask for; on one
-    without it every press only answers (docs/organisations.md, "Drills").
+    without it every press only answers (docs/drills-and-statistics.md, "Drills").
     """
     buttons: list[DrillButton] = []
     for entity_id in bindings.buttons:

@@ -4,7 +4,7 @@ Pure: no Home Assistant, no clock, no I/O; every input carries its time. Anonymo
 construction: a station is known by its opaque id (and its modes, in the table), an alert by
 its kind; no label, location, name or contact ever enters.
 
-Two views of the same counts (docs/organisations.md, "Reading the numbers"):
+Two views of the same counts (docs/drills-and-statistics.md, "Reading the numbers"):
 
 - months: one tally per calendar month (in the site's time zone) and station. An alert's later
   steps (acknowledgement, on scene, outcome) count in the month the alert began, so a month's
@@ -19,12 +19,13 @@ was not running is not counted either way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from statistics import median
 from typing import Any, Final
 
+from .alert_steps import step_of
 from .engine.events import Outcome
 from .engine.state import InvalidStateError
 
@@ -59,7 +60,7 @@ SUM_SERIES: Final = (
 STATION_SUM_SERIES: Final = ("alerts", "device_faults")
 MEAN_SERIES: Final = {"time_to_acknowledge": "s", "time_to_on_scene": "s", "uptime": "%"}
 
-# The columns of the exported table, in order (docs/organisations.md lists what each means).
+# The columns of the exported table, in order (docs/drills-and-statistics.md lists what each means).
 COLUMNS: Final = (
     "month",
     "site",
@@ -285,8 +286,9 @@ class ProgramStats:
         key = attributes.get("alert_key")
         if not isinstance(key, str):
             return
+        name, test = step_of(name)
         if name == "alert":
-            self._alert(station, key, attributes, at)
+            self._alert(station, key, attributes, at, test=test)
             return
         alert = self.open.get(key)
         if alert is None:
@@ -312,11 +314,13 @@ class ProgramStats:
             self._count(at, "on_scene")
             self._sample(at, "time_to_on_scene", seconds)
 
-    def _alert(self, station: str, key: str, attributes: Mapping[str, Any], at: datetime) -> None:
+    def _alert(
+        self, station: str, key: str, attributes: Mapping[str, Any], at: datetime, *, test: bool
+    ) -> None:
         if key in self.open:
             return
         kind = str(attributes.get("trigger", ""))
-        test = attributes.get("test") is True or kind == TEST_KIND
+        test = test or attributes.get("test") is True or kind == TEST_KIND
         month = self.month_of(at)
         self.open[key] = OpenAlert(station, kind, test, at, month)
         tally = self.tally(month, station)
@@ -487,35 +491,73 @@ class ProgramStats:
             "faults": {station: sorted(f) for station, f in self.faults.items()},
         }
 
-    def load(self, data: Any) -> None:
-        """Read dump()'s output into this (empty) instance; InvalidStateError when it cannot be."""
+    def load(self, data: Any) -> list[str]:
+        """Read dump()'s output into this (empty) instance, record by record.
+
+        A record that cannot be read is left out and named in the list returned, so one bad
+        record never costs the others; InvalidStateError when `data` is not an object at all.
+        """
         r = _Reader(data)
-        for month, stations in r.mapping("months").items():
-            for station, tally in _Reader(stations).data.items():
-                self.tally(month, station).add(Tally.load(tally))
-        for key, raw in r.mapping("open").items():
-            a = _Reader(raw)
-            self.open[key] = OpenAlert(
-                a.text("station"),
-                a.text("kind"),
-                a.flag("test"),
-                a.time("at"),
-                a.text("month"),
-                a.flag("acknowledged"),
-                a.flag("on_scene"),
-            )
-        for start, raw in r.mapping("hours").items():
-            h = _Reader(raw)
-            self.hours[_Reader({"start": start}).time("start")] = Hour(
-                h.counts("counts"),
-                {k: _Reader({"v": v}).numbers("v") for k, v in h.mapping("samples").items()},
-                h.numbers_by("observed"),
-                h.numbers_by("faulted"),
-            )
-        self.sums = r.numbers_by("sums")
-        self.faults = {
-            station: set(_Reader({"v": f}).texts("v")) for station, f in r.mapping("faults").items()
+        readers: dict[str, Callable[[str, Any], None]] = {
+            "months": self._load_month,
+            "open": self._load_open,
+            "hours": self._load_hour,
+            "sums": self._load_sum,
+            "faults": self._load_faults,
         }
+        bad: list[str] = []
+        for section, read in readers.items():
+            try:
+                records = r.mapping(section)
+            except InvalidStateError:
+                bad.append(section)
+                continue
+            if section == "months":
+                # Each station's month is a record of its own (`2026-11/<station>`).
+                records = {
+                    f"{month}/{station}": tally
+                    for month, stations in records.items()
+                    for station, tally in (stations.items() if isinstance(stations, dict) else ())
+                } | {month: None for month, s in records.items() if not isinstance(s, dict)}
+            for key, raw in records.items():
+                try:
+                    read(key, raw)
+                except InvalidStateError, ValueError:
+                    bad.append(f"{section}/{key}")
+        return bad
+
+    def _load_month(self, key: str, raw: Any) -> None:
+        month, _, station = key.partition("/")
+        if not station:
+            raise InvalidStateError(f"not a month of stations: {key}")
+        self.tally(month, station).add(Tally.load(raw))
+
+    def _load_open(self, key: str, raw: Any) -> None:
+        a = _Reader(raw)
+        self.open[key] = OpenAlert(
+            a.text("station"),
+            a.text("kind"),
+            a.flag("test"),
+            a.time("at"),
+            a.text("month"),
+            a.flag("acknowledged"),
+            a.flag("on_scene"),
+        )
+
+    def _load_hour(self, start: str, raw: Any) -> None:
+        h = _Reader(raw)
+        self.hours[_Reader({"start": start}).time("start")] = Hour(
+            h.counts("counts"),
+            {k: _Reader({"v": v}).numbers("v") for k, v in h.mapping("samples").items()},
+            h.numbers_by("observed"),
+            h.numbers_by("faulted"),
+        )
+
+    def _load_sum(self, name: str, raw: Any) -> None:
+        self.sums[name] = _Reader({"v": raw}).number("v")
+
+    def _load_faults(self, station: str, raw: Any) -> None:
+        self.faults[station] = set(_Reader({"v": raw}).texts("v"))
 
 
 def _mean_row(start: datetime, values: list[float]) -> Row:

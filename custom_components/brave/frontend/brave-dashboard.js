@@ -1,7 +1,9 @@
 // The Brave dashboard: a Lovelace dashboard strategy that finds every Brave station and shows
 // each at a glance (state, next step, alert, device health, who is attending), with the site's
 // dispatch connection and device health first. Generated from the stations each time the
-// dashboard opens, so a site with 80 rooms needs no hand-made cards.
+// dashboard opens, so a site with 80 rooms needs no hand-made cards. A second view shows the
+// program's numbers, graphed from the long-term statistics each site keeps
+// (docs/drills-and-statistics.md).
 // Add it with Settings -> Dashboards -> Add dashboard -> Brave, or in YAML:
 //   strategy: {type: custom:brave}
 // Plain JavaScript: Home Assistant serves this file as it is (custom_components/brave/frontend).
@@ -54,6 +56,8 @@ function siteSection({ name, keys }) {
       }),
       ...tile(keys.queued_writes, "Waiting to send"),
       ...tile(keys.last_error, "Last error"),
+      ...tile(keys.program_summary, "Alerts this month"),
+      ...tile(keys.drill_report, "Last drill"),
     ],
   };
 }
@@ -69,6 +73,14 @@ function attentionSection(stations) {
         conditions: [{ condition: "state", state: ATTENTION }],
         show_empty: false,
         card: { type: "entities" },
+      },
+      // A test alert is not a call for help: listed apart, and never "needs attention".
+      {
+        type: "entity-filter",
+        entities: stations.map((s) => ({ entity: s.keys.state, name: s.name })),
+        conditions: [{ condition: "state", state: ["test"] }],
+        show_empty: false,
+        card: { type: "entities", title: "Test alerts (not a call for help)" },
       },
       {
         type: "markdown",
@@ -111,6 +123,135 @@ function stationSection({ name, keys }) {
   };
 }
 
+// How responders closed alerts (core/engine/events.py Outcome).
+const OUTCOMES = [
+  "overdose",
+  "emergency",
+  "medical",
+  "occupant_ok",
+  "space_empty",
+  "safer_use",
+  "conflict",
+  "test",
+  "technical_issue",
+  "other",
+];
+const KINDS = ["help_request", "stillness", "duration", "missed_check_in"];
+// This month's figures, from the site's summary sensor's attributes.
+const SUMMARY_ROWS = [
+  ["Alerts (tests not included)", null, ""],
+  ["Test alerts", "test_alerts", ""],
+  ["Acknowledged", "acknowledged", ""],
+  ["Median time to acknowledgement", "median_time_to_acknowledge_s", " s"],
+  ["Responders on scene", "on_scene", ""],
+  ["Median time to on scene", "median_time_to_on_scene_s", " s"],
+  ["Closed: occupant okay", "outcome_occupant_ok", ""],
+  ["Closed: overdose", "outcome_overdose", ""],
+  ["False-alarm share", "false_alarm_percent", " %"],
+  ["Visits monitored", "visits", ""],
+  ["Check-in sessions", "check_in_sessions", ""],
+  ["Device faults", "device_faults", ""],
+  ["Device uptime", "uptime_percent", " %"],
+];
+
+function summaryCard(entity) {
+  // A figure with no value yet (no alert acknowledged this month) shows as a dash.
+  const value = (attribute, unit) =>
+    attribute
+      ? `{% set v = state_attr('${entity}', '${attribute}') %}` +
+        `{{ '-' if v is none else v ~ '${unit}' }}`
+      : `{{ states('${entity}') }}`;
+  const rows = SUMMARY_ROWS.map(([label, attr, unit]) => `| ${label} | ${value(attr, unit)} |`);
+  return {
+    type: "markdown",
+    content: [
+      `### This month ({{ state_attr('${entity}', 'month') }})`,
+      "| | |",
+      "|---|---:|",
+      ...rows,
+    ].join("\n"),
+  };
+}
+
+// A graph of the site's long-term statistics, by month over the last year.
+function graph(prefix, title, series, extra = {}) {
+  return {
+    type: "statistics-graph",
+    title,
+    entities: series.map((name) => `${prefix}_${name}`),
+    period: "month",
+    days_to_show: 365,
+    chart_type: "bar",
+    stat_types: ["change"],
+    ...extra,
+  };
+}
+
+// Each station's own series (station_<id>_alerts, ..._device_faults), when the recorder runs.
+async function stationSeries(hass, prefix, what) {
+  if (typeof hass.callWS !== "function") return [];
+  try {
+    const found = await hass.callWS({
+      type: "recorder/list_statistic_ids",
+      statistic_type: "sum",
+    });
+    return found
+      .map((s) => s.statistic_id)
+      .filter((id) => id.startsWith(`${prefix}_station_`) && id.endsWith(`_${what}`))
+      .sort();
+  } catch (_err) {
+    return [];
+  }
+}
+
+async function statisticsSection(hass, { name, keys }) {
+  const prefix = hass.states?.[keys.program_summary]?.attributes?.statistic_prefix;
+  if (!prefix) return null;
+  const byStation = async (title, what) => {
+    const ids = await stationSeries(hass, prefix, what);
+    return ids.length ? [{ ...graph(prefix, title, []), entities: ids }] : [];
+  };
+  const mean = (stat) => ({ chart_type: "line", stat_types: ["mean", stat] });
+  return {
+    column_span: 2,
+    cards: [
+      {
+        type: "heading",
+        heading: `${name}: the program's numbers`,
+        icon: "mdi:chart-box-outline",
+      },
+      summaryCard(keys.program_summary),
+      graph(prefix, "Alerts by kind", KINDS.map((kind) => `alerts_${kind}`)),
+      ...(await byStation("Alerts by station", "alerts")),
+      graph(prefix, "Alerts and test alerts", ["alerts", "test_alerts"]),
+      graph(prefix, "Acknowledged and on scene", ["acknowledged", "on_scene"]),
+      graph(
+        prefix,
+        "Time to acknowledgement and on scene",
+        ["time_to_acknowledge", "time_to_on_scene"],
+        mean("max"),
+      ),
+      graph(prefix, "Outcomes", OUTCOMES.map((outcome) => `outcome_${outcome}`)),
+      graph(prefix, "Visits and check-in sessions monitored", ["visits", "check_in_sessions"]),
+      graph(prefix, "Device faults", ["device_faults"]),
+      ...(await byStation("Device faults by station", "device_faults")),
+      graph(prefix, "Device uptime", ["uptime"], mean("min")),
+    ],
+  };
+}
+
+async function statisticsView(hass, sites) {
+  const sections = (await Promise.all(sites.map((site) => statisticsSection(hass, site)))).filter(
+    Boolean,
+  );
+  if (sections.length === 0) {
+    sections.push({
+      cards: [{ type: "markdown", content: "No program statistics yet: add a Brave site." }],
+    });
+  }
+  return { title: "Statistics", path: "statistics", type: "sections", max_columns: 2, sections };
+}
+
 class BraveDashboardStrategy extends HTMLElement {
   static async generate(_config, hass) {
     const { stations, sites } = braveDevices(hass);
@@ -131,7 +272,10 @@ class BraveDashboardStrategy extends HTMLElement {
     }
     return {
       title: "Brave",
-      views: [{ title: "Stations", path: "stations", type: "sections", max_columns: 4, sections }],
+      views: [
+        { title: "Stations", path: "stations", type: "sections", max_columns: 4, sections },
+        await statisticsView(hass, sites),
+      ],
     };
   }
 }
@@ -144,7 +288,7 @@ if (!customElements.get("ll-strategy-dashboard-brave")) {
     type: "brave",
     strategyType: "dashboard",
     name: "Brave",
-    description: "Every Brave station at a glance, generated from the stations.",
+    description: "Every Brave station at a glance, and the program's numbers.",
     documentationURL: "https://github.com/brave-home-assistant/brave/blob/main/docs/demo.md",
   });
 }
