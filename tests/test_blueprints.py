@@ -581,6 +581,34 @@ async def test_responder_phone_on_my_way_then_occupant_okay(
         assert last["data"] == {"tag": key}
 
 
+async def test_responder_phone_tells_a_test_alert_as_a_test(
+    hass: HomeAssistant,
+    dispatch_server: RunningServer,
+    freezer: FrozenDateTimeFactory,
+    phones: PhoneApp,
+) -> None:
+    """A test alert's own steps (`test_alert`, `test_resolved`) reach the phone as a test."""
+    sam, _riley = await _responders(hass, dispatch_server)
+    await hass.services.async_call(
+        DOMAIN, "test_alert", {"station": device_id(hass)}, blocking=True
+    )
+    await settle(hass)
+    assert hass.states.get(entity_id(hass, "event", "lifecycle")).attributes["event_type"] == (
+        "test_alert"
+    )
+    [alert] = _to(phones, sam)
+    assert alert["message"] == "Room 1 needs a safety check (test)."
+    await hass.services.async_call(
+        DOMAIN, "resolve", {"station": device_id(hass), "outcome": "test"}, blocking=True
+    )
+    await settle(hass)
+    assert _to(phones, sam)[-1] == {
+        "device_id": sam,
+        "message": "clear_notification",
+        "data": {"tag": alert["data"]["tag"]},
+    }
+
+
 async def test_responder_phone_answers_are_checked(
     hass: HomeAssistant, dispatch_server: RunningServer, phones: PhoneApp
 ) -> None:

@@ -65,7 +65,14 @@ GENERATE_80_ROOMS = """async () => {
     }
   }
   const dashboard = await strategy.generate({}, { entities, devices, states: {} });
-  return dashboard.views[0].sections.map((section) => section.cards[0].heading);
+  const attention = dashboard.views[0].sections[0].cards;
+  return {
+    headings: dashboard.views[0].sections.map((section) => section.cards[0].heading),
+    // What each list of the attention section shows: the states it lists, and its title.
+    lists: attention
+      .filter((card) => card.type === "entity-filter")
+      .map((card) => [card.conditions[0].state, card.card.title ?? null]),
+  };
 }"""
 
 
@@ -346,8 +353,16 @@ async def test_demo_ladder_in_the_browser(stack: Stack, browser: Browser, tmp_pa
     await page.screenshot(path=shots / "brave-dashboard.png", full_page=True)
 
     # A site with 80 rooms: a section per station, in the order people number rooms.
-    headings = await page.evaluate(GENERATE_80_ROOMS)
-    assert headings == ["Needs attention now", *(f"Room {n}" for n in range(1, 81))]
+    generated = await page.evaluate(GENERATE_80_ROOMS)
+    assert generated["headings"] == ["Needs attention now", *(f"Room {n}" for n in range(1, 81))]
+    # A test alert never needs attention: it is listed apart, as a test.
+    assert generated["lists"] == [
+        [
+            ["alert", "responder_attending", "countdown", "prompting", "cannot_monitor", "paused"],
+            None,
+        ],
+        [["test"], "Test alerts (not a call for help)"],
+    ]
 
     # The program's numbers, as a coordinator shows them to a funder: this month's figures
     # from the summary sensor, and graphs of the site's long-term statistics.

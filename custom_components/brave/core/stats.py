@@ -530,7 +530,8 @@ class ProgramStats:
         month, _, station = key.partition("/")
         if not station:
             raise InvalidStateError(f"not a month of stations: {key}")
-        self.tally(month, station).add(Tally.load(raw))
+        tally = Tally.load(raw)
+        self.tally(month, station).add(tally)
 
     def _load_open(self, key: str, raw: Any) -> None:
         a = _Reader(raw)
