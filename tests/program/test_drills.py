@@ -500,3 +500,36 @@ async def test_unreadable_drill_settings_mean_no_schedule(
     assert "drill contact of site" in caplog.text
     await advance(hass, freezer, 8 * 24 * 3600)
     assert spoken == []
+
+
+async def test_a_scheduled_drill_is_skipped_while_the_last_one_runs(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    dispatch_server: RunningServer,
+    spoken: list[ServiceCall],
+    health: list[ServiceCall],
+) -> None:
+    await hass.config.async_set_time_zone("UTC")
+    move_ahead_to(freezer, 9)
+    hass.states.async_set(BUTTON, "unknown")
+    options = {
+        "health_contacts": HEALTH,
+        "drills": {"days": EVERY_DAY, "time": "10:00:00", "window": 15},
+    }
+    entry = site_with_station(dispatch_server, station_data(), options=options)
+    await setup_site(hass, entry)
+    # 9:50, by hand, for an hour: still running at 10:00.
+    await advance(hass, freezer, 3000)
+    await hass.services.async_call(DOMAIN, "start_drill", {"window": {"hours": 1}}, blocking=True)
+    assert len(spoken) == 1
+    await advance(hass, freezer, 600)
+    # 10:00: nothing new is asked, and the drill by hand carries on.
+    assert len(spoken) == 1
+    sensor = _site_sensor(hass, entry, "drill_report")
+    assert (sensor.state, sensor.attributes["number"]) == ("running", 1)
+    await advance(hass, freezer, 3000)
+    assert _sent(health)[0].startswith("Brave drill 1: buttons heard 0/1.")
+    # The next day's drill runs as scheduled.
+    await advance(hass, freezer, 24 * 3600 - 3000)
+    assert len(spoken) == 2
+    assert _site_sensor(hass, entry, "drill_report").attributes["number"] == 2
