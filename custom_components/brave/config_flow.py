@@ -70,6 +70,7 @@ from .const import (
     CONF_NO_PROMPT,
     CONF_NOTIFY,
     CONF_OPERATING_HOURS,
+    CONF_PAUSE_GESTURE,
     CONF_PLAN_NOTES,
     CONF_PRESENCE,
     CONF_RELEASE_ON_HELP,
@@ -144,6 +145,7 @@ STATION_SCHEMA = probatio.Schema(
                     ),
                     probatio.Optional(CONF_CHECK_IN_GESTURE): TextSelector(),
                     probatio.Optional(CONF_ANSWER_GESTURE): TextSelector(),
+                    probatio.Optional(CONF_PAUSE_GESTURE): TextSelector(),
                 }
             )
         ),
@@ -193,7 +195,7 @@ STATION_SCHEMA = probatio.Schema(
         probatio.Optional(CONF_BASE_TOPIC, default=DEFAULT_BASE_TOPIC): TextSelector(),
     }
 )
-GESTURE_FIELDS = ("help", "answer", "start_check_in")
+GESTURE_FIELDS = ("help", "answer", "start_check_in", "pause")
 CONF_RETRY = "retry"
 STEP_NO_PRESS_SCHEMA = probatio.Schema(
     {probatio.Required(CONF_RETRY, default=True): BooleanSelector()}
@@ -577,6 +579,7 @@ class StationSubentryFlow(ConfigSubentryFlow):
                 probatio.Optional("help", default=[captured.gesture]): select,
                 probatio.Optional("answer", default=[]): select,
                 probatio.Optional("start_check_in", default=[]): select,
+                probatio.Optional("pause", default=[]): select,
             }
         )
         return self.async_show_form(
