@@ -12,6 +12,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .adapters.dispatch_client import DispatchClient
 from .adapters.site import BraveSite
+from .adapters.voice import async_setup_voice
 from .adapters.webhook import handle_webhook
 from .const import CONF_WEBHOOK_ID, DOMAIN
 from .frontend import async_register_dashboard
@@ -31,9 +32,10 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services and the dashboard strategy once, whatever the number of sites."""
+    """Register the services, the dashboard strategy and the voice sentences, once."""
     async_setup_services(hass)
     await async_register_dashboard(hass)
+    async_setup_voice(hass)
     return True
 
 
