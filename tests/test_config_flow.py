@@ -233,6 +233,7 @@ async def test_responder_groups_in_options(
     assert site_entry.options == {
         **groups,
         "staff": "",
+        "local_fallback": "",
         "health_contacts": "",
         "operating_hours": "",
     }

@@ -46,6 +46,7 @@ from .adapters.dispatch_client import (
     InvalidServiceUrlError,
     normalize_service_url,
 )
+from .adapters.local_fallback import LOCAL_FALLBACK
 from .adapters.responders import GROUPS, InvalidTargetError, parse_targets
 from .const import (
     CONF_ACCESS_NOTES,
@@ -421,7 +422,7 @@ class BraveOptionsFlow(OptionsFlow):
         if user_input is not None:
             try:
                 for group in GROUPS:
-                    parse_targets(user_input.get(group, ""))
+                    parse_targets(user_input.get(group, ""), local=group == LOCAL_FALLBACK)
             except InvalidTargetError:
                 errors["base"] = "invalid_targets"
             try:

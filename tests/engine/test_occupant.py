@@ -222,4 +222,3 @@ def test_interval_on_a_station_without_check_ins_does_nothing() -> None:
     assert feed(station, StartCheckIn(T0, interval=sec(600))) == []
     assert station.phase is Phase.IDLE
     assert station.next_deadline is None
-
