@@ -11,6 +11,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .adapters.dispatch_client import DispatchClient
+from .adapters.shared_page import async_setup_shared_page
 from .adapters.site import BraveSite
 from .adapters.voice import async_setup_voice
 from .adapters.webhook import handle_webhook
@@ -32,9 +33,10 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services, the dashboard strategy and the voice sentences, once."""
+    """Register the services, the dashboard and its pages, and the voice sentences, once."""
     async_setup_services(hass)
     await async_register_dashboard(hass)
+    async_setup_shared_page(hass)
     async_setup_voice(hass)
     return True
 

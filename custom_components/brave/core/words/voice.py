@@ -63,8 +63,7 @@ _TEXTS: dict[str, dict[VoiceReply, str]] = {
         VoiceReply.CHECK_IN_STARTED: "Vérifications lancées, toutes les {duration}.",
         VoiceReply.CHECK_IN_CHANGED: "D'accord. Vérification toutes les {duration} à partir de "
         "maintenant.",
-        VoiceReply.CHECK_IN_RUNNING: "Les vérifications sont déjà en cours, toutes les "
-        "{duration}.",
+        VoiceReply.CHECK_IN_RUNNING: "Les vérifications sont déjà en cours, toutes les {duration}.",
         VoiceReply.CHECK_IN_OFF: "Les vérifications sont désactivées pour {station}.",
         VoiceReply.CHECK_IN_STOPPED: "Vérifications arrêtées.",
         VoiceReply.NO_CHECK_IN: "Aucune vérification n'est en cours.",
