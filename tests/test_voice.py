@@ -474,3 +474,52 @@ async def test_in_the_site_s_language(
             assert said == answer, sentence
         assert house.state(1) == state, sentence
     assert [a["kind"] for a in house.alerts()] == ["help_request"]
+
+
+# The six requests, as people say them in each language, through the real agent.
+SIX_REQUESTS = {
+    "en": (
+        "start a check-in",
+        "I'm okay",
+        "I'm fine",
+        "check on me every ten minutes",
+        "pause for twenty minutes",
+        "call for help",
+    ),
+    "fr": (
+        "commence une vérification",
+        "je vais bien",
+        "ça va",
+        "vérifie comment je vais toutes les dix minutes",
+        "pause pendant vingt minutes",
+        "appelle de l'aide",
+    ),
+    "es": (
+        "inicia un control",
+        "estoy bien",
+        "todo bien",
+        "revísame cada diez minutos",
+        "pausa por veinte minutos",
+        "pide ayuda",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(SIX_REQUESTS))
+async def test_the_six_requests_in_every_language(
+    hass: HomeAssistant, house: House, language: str
+) -> None:
+    await hass.config.async_update(language=language)
+    await house.start()
+    start, okay, fine, every_ten, pause, help_ = SIX_REQUESTS[language]
+    for sentence, state in [
+        (start, "check_in"),
+        (okay, "check_in"),
+        (fine, "check_in"),
+        (every_ten, "check_in"),
+        (pause, "paused"),
+        (help_, "alert"),
+    ]:
+        await house.say(sentence, language=language)
+        assert house.state(1) == state, sentence
+    assert [a["kind"] for a in house.alerts()] == ["help_request"]

@@ -3,8 +3,8 @@ fails, yet a missed check-in reaches people in the building within seconds of th
 the queued alert reaches the service once when it is back.
 
 The site's local fallback group is a phone with the Home Assistant app (local push), a speaker
-in the staff room and a siren there; its first responder and its fallback group are cloud
-services that raise or hang.
+in the staff room, a siren there and the hallway light; its first responder and its fallback
+group are cloud services that raise or hang.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ OPTIONS = {
             "Staff phone = notify.mobile_app_staff_phone",
             f"Staff room = tts.piper:{STAFF_ROOM}",
             "siren.staff_room",
+            "Hallway = light.hallway",
         ]
     ),
 }
@@ -58,6 +59,8 @@ class Building:
     phone: list[Heard]
     speaker: list[Heard]
     siren: list[float]
+    # When the hallway light was told to flash.
+    light: list[float]
     cloud_calls: list[str]
 
 
@@ -83,6 +86,7 @@ def _cloud(hass: HomeAssistant, fail: Callable[[], BaseException] | None) -> lis
 def _building(hass: HomeAssistant, clock: Stopwatch) -> Building:
     speaker: list[Heard] = []
     siren: list[float] = []
+    light: list[float] = []
 
     @callback
     def speak(call: ServiceCall) -> None:
@@ -93,10 +97,16 @@ def _building(hass: HomeAssistant, clock: Stopwatch) -> Building:
     def sound(call: ServiceCall) -> None:
         siren.append(clock())
 
+    @callback
+    def flash(call: ServiceCall) -> None:
+        if call.data.get("flash") == "long":
+            light.append(clock())
+
     hass.services.async_register("tts", "speak", speak)
     hass.services.async_register("siren", "turn_on", sound)
+    hass.services.async_register("light", "turn_on", flash)
     phone = listen(hass, "mobile_app_staff_phone", clock)
-    return Building(phone, speaker, siren, [])
+    return Building(phone, speaker, siren, light, [])
 
 
 async def _miss_a_check_in(
@@ -145,6 +155,7 @@ async def test_missed_check_in_reaches_the_building_and_the_service_once_back(
     assert [h.at for h in building.speaker] == [ALERT_AT, ALERT_AT]
     assert all(ADDRESS not in h.message for h in building.speaker)
     assert building.siren == [ALERT_AT, ALERT_AT]
+    assert building.light == [ALERT_AT, ALERT_AT]
 
     # The connection comes back: the queued alert arrives once, within the next probe.
     back = ALERT_AT + 30
@@ -198,6 +209,7 @@ async def test_cloud_that_works_leaves_the_building_alone(
     assert building.phone == []
     assert building.speaker == []
     assert building.siren == []
+    assert building.light == []
 
 
 async def test_only_the_dispatch_service_down_still_calls_the_building(
@@ -230,3 +242,4 @@ async def test_a_drill_never_sounds_the_siren(
     assert building.phone
     assert all(h.message.startswith("[TEST]") for h in building.phone)
     assert building.siren == []
+    assert building.light == []
