@@ -30,6 +30,12 @@ def test_no_details_set_means_only_the_rooms_name() -> None:
     assert page["When help is needed"] == [
         "No address, contact or note is set, so only the room's name ever goes."
     ]
+    assert page["Device problems"] == [
+        (
+            "If a device needs attention (a low battery, say), the device contacts (nobody set "
+            "yet) learn which device, never anything about you."
+        )
+    ]
     assert page["While all is well"][1] == (
         "When an alert starts, the volunteer dispatch service and your first responders "
         "(nobody set yet) learn only the room's name (Room 7), the kind of alert and the times."

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .engine.config import StationConfig
-from .words.sharing import Part, Shared, listed, part, shared_text
+from .words.sharing import Part, Shared, how_many, listed, part, shared_text
 
 _WHO = {
     "dispatch": Part.DISPATCH,
@@ -80,7 +80,12 @@ def what_is_shared(
         ),
         Section(
             say(Shared.DEVICES),
-            (say(Shared.DEVICE_CONTACTS, count=people.get("health_contacts", 0)),),
+            (
+                say(
+                    Shared.DEVICE_CONTACTS,
+                    count=how_many(language, people.get("health_contacts", 0)),
+                ),
+            ),
         ),
     ]
 

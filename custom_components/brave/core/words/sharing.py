@@ -303,10 +303,13 @@ def shared_text(language: str, line: Shared, **values: object) -> str:
 
 
 def part(language: str, piece: Part, count: int | None = None) -> str:
-    """Who or what, with how many people when it is a group ("nobody set yet" for none)."""
-    parts = pick(_PARTS, language)
-    shown = parts[Part.NONE_SET] if count == 0 else count
-    return parts[piece].format(count=shown)
+    """Who or what, with how many people when it is a group."""
+    return pick(_PARTS, language)[piece].format(count=how_many(language, count))
+
+
+def how_many(language: str, count: int | None) -> str:
+    """A number of people, or "nobody set yet" for none."""
+    return pick(_PARTS, language)[Part.NONE_SET] if count == 0 else str(count)
 
 
 def listed(language: str, items: list[str]) -> str:
