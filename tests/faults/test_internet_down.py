@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError
 import pytest
 
+from custom_components.brave.adapters.dispatch_sender import FALLBACK_AFTER
 from custom_components.brave.adapters.local_fallback import LOCAL_AFTER
 from custom_components.brave.const import DOMAIN
 
@@ -27,12 +28,14 @@ from .conftest import (
     Heard,
     Stopwatch,
     advance_to,
+    hang,
     listen,
     run_until,
     spin,
     start_site,
     station_device,
     tick,
+    until,
 )
 
 STAFF_ROOM = "media_player.staff_room"
@@ -243,3 +246,50 @@ async def test_a_drill_never_sounds_the_siren(
     assert all(h.message.startswith("[TEST]") for h in building.phone)
     assert building.siren == []
     assert building.light == []
+
+
+async def test_a_network_that_swallows_everything_still_reaches_the_building(
+    hass: HomeAssistant, server: FaultyServer, freezer: FrozenDateTimeFactory
+) -> None:
+    """Nothing outside answers (a route that drops packets): the dispatch service accepts the
+    connection and never replies, every cloud notify call hangs. The building hears the
+    responder's message within the countdown plus LOCAL_AFTER, the service's silence at
+    FALLBACK_AFTER, and the alert reaches the service once when the network is back."""
+    building = _building(hass, server.clock)
+    building.cloud_calls = _cloud(hass, None)
+    await start_site(hass, server, options=OPTIONS)
+    server.fault(hang(server))
+    server.clock.start()
+    await hass.services.async_call(
+        DOMAIN, "start_session", {"station": station_device(hass)}, blocking=True
+    )
+    await advance_to(hass, freezer, server.clock, INTERVAL, INTERVAL + ANSWER)
+    await tick(hass, freezer, COUNTDOWN, LOCAL_AFTER - 0.1)
+    assert building.phone == []
+
+    await tick(hass, freezer, 0.1)
+    assert [h.at for h in building.phone] == [ALERT_AT + LOCAL_AFTER]
+    assert building.phone[0].message.startswith("Room 1 needs a SAFETY CHECK (missed check-in).")
+    assert ADDRESS in building.phone[0].message
+    assert building.siren == [ALERT_AT + LOCAL_AFTER]
+    assert building.light == [ALERT_AT + LOCAL_AFTER]
+
+    await tick(hass, freezer, FALLBACK_AFTER - LOCAL_AFTER)
+    await until(lambda: len(building.phone) == 2)
+    assert building.phone[1].at == ALERT_AT + FALLBACK_AFTER
+    assert "the dispatch service is not answering" in building.phone[1].message
+
+    # The network is back: the client gives up on the hanging request after its timeout and
+    # sends it again, with the same key.
+    server.heal()
+    for _ in range(8):
+        await tick(hass, freezer, 0.5)
+    await until(lambda: len(server.store.alerts) == 1)
+    await tick(hass, freezer, 120)
+    assert len(server.store.alerts) == 1
+    assert len({p.key for p in server.alert_posts()}) == 1
+    # Nothing more for the building: each message reached it once.
+    assert len(building.phone) == 2
+    hass.data["test_release_cloud"].set()
+    server.released.set()
+    await hass.async_block_till_done()
