@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import re
+from types import ModuleType
 
 from hassil import Intents, recognize_all
 from hassil.intents import WildcardSlotList
@@ -11,7 +13,10 @@ import pytest
 from custom_components.brave.core.voice import (
     Sentence,
     duration_minutes,
+    en,
+    es,
     example,
+    fr,
     parse_amount,
     room_key,
     sentences,
@@ -266,3 +271,14 @@ def test_answers_use_no_stigmatising_words() -> None:
         for text in texts.values():
             words = re.findall(r"\w+", text.lower())
             assert not {_hash(word) for word in words} & STIGMA, text
+
+
+@pytest.mark.parametrize("module", [en, fr, es], ids=["en", "fr", "es"])
+def test_docs_list_every_sentence(module: ModuleType) -> None:
+    """docs/occupant.md lists the sentences as the code has them, one per line."""
+    docs = (Path(__file__).parents[1] / "docs" / "occupant.md").read_text(encoding="utf-8")
+    lines = set(docs.splitlines())
+    for templates in module.SENTENCES.values():
+        for template in templates:
+            assert template in lines, template
+    assert f"`{module.ROOM_SUFFIX}`" in docs
