@@ -62,6 +62,18 @@ TIMER_FIELDS = (
     "reminder",
     "auto_resume",
 )
+# The range each timer may be set to, in seconds: the number entities' limits and the station
+# files' (docs/organisations.md).
+TIMER_LIMITS: dict[str, tuple[int, int]] = {
+    "stillness": (60, 3600),
+    "duration": (300, 14400),
+    "check_in_interval": (60, 7200),
+    "answer_window": (10, 600),
+    "countdown": (5, 300),
+    "reminder": (30, 1800),
+    # 0 keeps a pause until someone resumes.
+    "auto_resume": (0, 86400),
+}
 
 
 @dataclass(frozen=True, slots=True)
