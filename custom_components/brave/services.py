@@ -28,6 +28,7 @@ from .core.engine.events import (
     StartCheckIn,
 )
 from .core.engine.state import Stage
+from .station_file_services import async_setup_station_file_services
 
 ATTR_STATION = "station"
 ATTR_ACTION = "action"
@@ -147,3 +148,5 @@ def async_setup_services(hass: HomeAssistant) -> None:
             {**_STATION, probatio.Optional(ATTR_DURATION): cv.positive_time_period}
         ),
     )
+    # Stations of a site from one file, and back (docs/organisations.md).
+    async_setup_station_file_services(hass)
