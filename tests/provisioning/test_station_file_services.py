@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 import stat
 from typing import Any
+from unittest.mock import patch
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -172,3 +173,35 @@ async def test_the_import_step_needs_a_running_site(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "site_not_loaded"
+
+
+async def test_a_site_that_cannot_stop_keeps_its_stations(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    entry = await _site(hass, dispatch_server)
+    with (
+        patch.object(hass.config_entries, "async_unload", return_value=False),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await _call(hass, "import_stations", {"site": entry.entry_id, "text": NEW_ROOM})
+    assert err.value.translation_key == "site_not_stopped"
+    assert len(entry.subentries) == 1
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_a_long_list_is_counted_and_the_site_must_still_run_to_apply(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    entry = await _site(hass, dispatch_server)
+    result = await _options(hass, entry)
+    rooms = "".join(f"r{n},Room {n},tts.speech,media_player.room_1\n" for n in range(60))
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"text": "station,name,tts,media_player\n" + rooms}
+    )
+    added = result["description_placeholders"]["added"].splitlines()
+    assert len(added) == 51
+    assert added[-1] == "- … (+10)"
+    await hass.config_entries.async_unload(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    assert result["reason"] == "site_not_loaded"
+    assert len(entry.subentries) == 1

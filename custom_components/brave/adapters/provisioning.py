@@ -95,7 +95,13 @@ async def async_apply(hass: HomeAssistant, entry: ConfigEntry, plan: ImportPlan)
     """
     if not plan.valid or not plan.changes:
         return
-    await hass.config_entries.async_unload(entry.entry_id)
+    if not await hass.config_entries.async_unload(entry.entry_id):
+        # Still running as it was: changing its stations now would leave it half set up.
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="site_not_stopped",
+            translation_placeholders={"site": entry.title},
+        )
     timers: dict[str, dict[str, float]] = {}
     for new in plan.added:
         subentry = ConfigSubentry(
