@@ -7,6 +7,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -125,3 +126,15 @@ async def notifications(hass: HomeAssistant, ws: WebSocketGenerator) -> list[dic
     answer = await client.receive_json()
     assert answer["success"]
     return list(answer["result"])
+
+
+async def open_site_options(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> Any:
+    """Open the site's options and choose a step from its menu."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["responders", "import_stations"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": step}
+    )
+    assert result["step_id"] == step
+    return result

@@ -26,23 +26,11 @@ from dispatch_server.store import Store
 
 from .conftest import RunningServer, Serve, site_data, site_with_station, station_data
 from .fuzz.strategies import FUZZ, service_addresses
-from .helpers import device_id, setup_site
+from .helpers import device_id, open_site_options, setup_site
 
 
 async def _shown(hass: HomeAssistant, flow_id: str) -> Any:
     return await hass.config_entries.flow.async_configure(flow_id, None)
-
-
-async def _options(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> Any:
-    """Open the site's options and choose a step from its menu."""
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["responders", "import_stations"]
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": step}
-    )
-    assert result["step_id"] == step
-    return result
 
 
 async def _start(hass: HomeAssistant) -> str:
@@ -292,11 +280,11 @@ async def test_reauth_errors(hass: HomeAssistant, unused_url: str, serve: Serve)
         assert result["errors"] == {"base": error}
 
 
-async def test_responder_groups_in_options(
+async def test_responder_groups_inopen_site_options(
     hass: HomeAssistant, site_entry: MockConfigEntry
 ) -> None:
     site_entry.add_to_hass(hass)
-    result = await _options(hass, site_entry, "responders")
+    result = await open_site_options(hass, site_entry, "responders")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"first_responders": "Sam = sms +1555"}
     )
@@ -316,9 +304,11 @@ async def test_responder_groups_in_options(
     }
 
 
-async def test_operating_hours_in_options(hass: HomeAssistant, site_entry: MockConfigEntry) -> None:
+async def test_operating_hours_inopen_site_options(
+    hass: HomeAssistant, site_entry: MockConfigEntry
+) -> None:
     site_entry.add_to_hass(hass)
-    result = await _options(hass, site_entry, "responders")
+    result = await open_site_options(hass, site_entry, "responders")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"operating_hours": "9 to 5"}
     )

@@ -17,6 +17,8 @@ from custom_components.brave.adapters.responders import (
     parse_targets,
 )
 
+from .helpers import open_site_options
+
 LOCAL = (
     "Staff phone = notify.mobile_app_staff\n"
     "Staff room = tts.piper:media_player.staff_room\n"
@@ -65,7 +67,7 @@ async def test_options_take_the_local_fallback(
     hass: HomeAssistant, site_entry: MockConfigEntry
 ) -> None:
     site_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(site_entry.entry_id)
+    result = await open_site_options(hass, site_entry, "responders")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"fallback": "siren.staff_room"}
     )

@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from .conftest import ADDRESS, PHONE, RunningServer, site_with_station, station_data
-from .helpers import device_id, entity_id, setup_site
+from .helpers import device_id, enable_before_setup, entity_id, setup_site
 
 OPTIONS = {
     "first_responders": "Sam = notify.mobile_app_sam\nnotify.sms:+15555550177",
@@ -159,7 +159,9 @@ async def test_the_page_follows_the_stations_settings(
     hass: HomeAssistant, hass_ws_client: WebSocketGenerator, dispatch_server: RunningServer
 ) -> None:
     """A changed setting (the number entity) shows on the page at once."""
-    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    entry = site_with_station(dispatch_server, station_data())
+    enable_before_setup(hass, entry, "number", "auto_resume")
+    await setup_site(hass, entry)
     auto_resume = entity_id(hass, "number", "auto_resume")
     await hass.services.async_call(
         "number", "set_value", {"entity_id": auto_resume, "value": 30}, blocking=True
