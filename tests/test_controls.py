@@ -15,10 +15,11 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.brave.const import DOMAIN
 
-from .conftest import RunningServer, site_with_station, station_data
+from .conftest import STATION_ID, RunningServer, site_with_station, station_data
 from .helpers import (
     advance,
     device_id,
+    enable_entities,
     entity_id,
     notifications,
     setup_site,
@@ -76,6 +77,7 @@ async def test_timers_are_numbers_that_apply(
     hass: HomeAssistant, dispatch_server: RunningServer, freezer: FrozenDateTimeFactory
 ) -> None:
     await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await enable_entities(hass, "number", "check_in_interval")
     interval = entity_id(hass, "number", "check_in_interval")
     assert float(hass.states.get(interval).state) == 5
     await hass.services.async_call(
@@ -116,6 +118,7 @@ async def test_test_alert_is_marked_and_private(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await enable_entities(hass, "button", "test_alert")
     events = async_capture_events(hass, "state_changed")
     await _press(hass, "test_alert")
     [stored] = dispatch_server.store.alerts.values()
@@ -219,10 +222,51 @@ async def test_service_errors_are_clear(
         assert err.value.translation_key == "no_open_alert"
 
 
+OFF_BY_DEFAULT = {
+    "number": (
+        "stillness",
+        "duration",
+        "check_in_interval",
+        "answer_window",
+        "countdown",
+        "reminder",
+        "auto_resume",
+    ),
+    "button": ("test_alert",),
+}
+
+
+async def test_timers_and_the_test_button_are_off_until_enabled(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    """9 entities per station are on: what a person in the room or a responder needs."""
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    registry = er.async_get(hass)
+    station = [e for e in registry.entities.values() if e.config_subentry_id == STATION_ID]
+    assert len(station) == 17
+    off = {(e.domain, e.unique_id.removeprefix(f"{STATION_ID}_")) for e in station if e.disabled}
+    assert off == {(platform, key) for platform, keys in OFF_BY_DEFAULT.items() for key in keys}
+    assert all(e.disabled_by is er.RegistryEntryDisabler.INTEGRATION for e in station if e.disabled)
+    on = sorted(e.entity_id for e in station if not e.disabled)
+    assert on == [
+        "binary_sensor.room_1_alert",
+        "binary_sensor.room_1_device_health",
+        "button.room_1_end_check_in_session",
+        "button.room_1_i_m_ok",
+        "button.room_1_start_check_in_session",
+        "event.room_1_alert_steps",
+        "sensor.room_1_next_step",
+        "sensor.room_1_state",
+        "switch.room_1_monitoring",
+    ]
+
+
 async def test_entities_have_translated_names(
     hass: HomeAssistant, dispatch_server: RunningServer
 ) -> None:
     await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await enable_entities(hass, "number", *OFF_BY_DEFAULT["number"])
+    await enable_entities(hass, "button", *OFF_BY_DEFAULT["button"])
     names = sorted(
         state.attributes["friendly_name"]
         for state in hass.states.async_all()
@@ -254,6 +298,7 @@ async def test_lowering_a_timer_during_a_countdown_moves_the_step_at_once(
 ) -> None:
     """Every setting change re-plans at once: the next step is when the station will act."""
     await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await enable_entities(hass, "number", "countdown")
     await _press(hass, "start_check_in")
     await advance(hass, freezer, 300, 60, 2)
     assert station_state(hass) == "countdown"

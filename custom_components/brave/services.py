@@ -29,6 +29,7 @@ from .core.engine.events import (
 )
 from .core.engine.state import Stage
 from .program_services import async_setup_program_services
+from .station_file_services import async_setup_station_file_services
 
 ATTR_STATION = "station"
 ATTR_ACTION = "action"
@@ -149,3 +150,5 @@ def async_setup_services(hass: HomeAssistant) -> None:
             {**_STATION, probatio.Optional(ATTR_DURATION): cv.positive_time_period}
         ),
     )
+    # Stations of a site from one file, and back (docs/organisations.md).
+    async_setup_station_file_services(hass)

@@ -352,6 +352,14 @@ async def test_demo_ladder_in_the_browser(stack: Stack, browser: Browser, tmp_pa
     ).to_contain_text("Occupied", timeout=UI_TIMEOUT_MS)
     await page.screenshot(path=shots / "brave-dashboard.png", full_page=True)
 
+    # The bedroom's page of what is shared, with whom and when, in plain words.
+    await brave_bedroom.locator("hui-button-card", has_text="What is shared").click()
+    shared = page.locator("hui-markdown-card")
+    await expect(shared).to_contain_text("What this station notices", timeout=UI_TIMEOUT_MS)
+    await expect(shared).to_contain_text("Nothing leaves this Home Assistant.")
+    await expect(shared).to_contain_text("(Bedroom)")
+    await page.screenshot(path=shots / "whats-shared.png", full_page=True)
+
     # A site with 80 rooms: a section per station, in the order people number rooms.
     generated = await page.evaluate(GENERATE_80_ROOMS)
     assert generated["headings"] == ["Needs attention now", *(f"Room {n}" for n in range(1, 81))]

@@ -42,7 +42,15 @@ from ..conftest import (
     site_with_station,
     station_data,
 )
-from ..helpers import advance, device_id, move_ahead_to, setup_site, spoken_fixture, station_state
+from ..helpers import (
+    advance,
+    device_id,
+    move_ahead_to,
+    open_site_options,
+    setup_site,
+    spoken_fixture,
+    station_state,
+)
 
 spoken = spoken_fixture
 
@@ -364,6 +372,7 @@ async def test_paused_stations_are_left_out(
     entry = site_with_station(dispatch_server, station_data())
     await setup_site(hass, entry)
     await hass.services.async_call(DOMAIN, "pause", {"station": device_id(hass)}, blocking=True)
+    spoken.clear()  # the room says monitoring is paused
     await hass.services.async_call(DOMAIN, "start_drill", {}, blocking=True)
     # Nothing is asked of someone who paused monitoring: nothing to wait for.
     assert spoken == []
@@ -382,10 +391,10 @@ async def test_start_drill_refuses_what_it_cannot_find(
         await hass.services.async_call(
             DOMAIN, "start_drill", {"stations": [other.id]}, blocking=True
         )
-    with pytest.raises(ServiceValidationError, match="No loaded Brave site"):
+    with pytest.raises(ServiceValidationError, match="No running Brave site"):
         await hass.services.async_call(DOMAIN, "start_drill", {"site": "nope"}, blocking=True)
     assert await hass.config_entries.async_unload(entry.entry_id)
-    with pytest.raises(ServiceValidationError, match="No loaded Brave site"):
+    with pytest.raises(ServiceValidationError, match="No running Brave site"):
         await hass.services.async_call(
             DOMAIN, "drill_report", {}, blocking=True, return_response=True
         )
@@ -467,7 +476,7 @@ async def test_drill_settings_in_the_site_options(
     hass: HomeAssistant, site_entry: MockConfigEntry
 ) -> None:
     site_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(site_entry.entry_id)
+    result = await open_site_options(hass, site_entry, "responders")
     for drills in (
         {"days": ["mon"], "window": 15},
         {"days": ["mon"], "time": "10:00:00", "window": 15, "targets": "Desk = sms +1555"},

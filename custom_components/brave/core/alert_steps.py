@@ -14,9 +14,11 @@ from .engine.effects import (
     MonitoringRestored,
     MorePresses,
     OccupantOk,
+    Paused,
     Prompt,
     PromptAnswered,
     ResponderAttending,
+    Resumed,
     SendAlert,
 )
 
@@ -32,6 +34,8 @@ _NAMES: dict[type[Effect], str] = {
     AlertClosed: "resolved",
     CannotMonitor: "cannot_monitor",
     MonitoringRestored: "monitoring_restored",
+    Paused: "paused",
+    Resumed: "resumed",
 }
 
 # Status updates from the dispatch service that have no engine effect of their own.
@@ -86,4 +90,7 @@ def event_attributes(effect: Effect) -> dict[str, Any]:
     for name in ("alert_key", "trigger", "reminder", "presses", "outcome", "sensor", "responder"):
         if (value := getattr(effect, name, None)) is not None:
             attrs[name] = value if isinstance(value, int) else str(value)
+    if isinstance(effect, Paused):
+        # When the pause ends by itself (None: when someone resumes it).
+        attrs["until"] = effect.until.isoformat() if effect.until else None
     return attrs

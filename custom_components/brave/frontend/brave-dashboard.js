@@ -1,9 +1,10 @@
 // The Brave dashboard: a Lovelace dashboard strategy that finds every Brave station and shows
 // each at a glance (state, next step, alert, device health, who is attending), with the site's
-// dispatch connection and device health first. Generated from the stations each time the
-// dashboard opens, so a site with 80 rooms needs no hand-made cards. A second view shows the
-// program's numbers, graphed from the long-term statistics each site keeps
-// (docs/drills-and-statistics.md).
+// dispatch connection and device health first, and for each station a page in plain words of
+// what is shared, with whom and when (the brave/what_is_shared websocket command, in the
+// reader's language). Generated from the stations each time the dashboard opens, so a site
+// with 80 rooms needs no hand-made cards. A second view shows the program's numbers, graphed
+// from the long-term statistics each site keeps (docs/drills-and-statistics.md).
 // Add it with Settings -> Dashboards -> Add dashboard -> Brave, or in YAML:
 //   strategy: {type: custom:brave}
 // Plain JavaScript: Home Assistant serves this file as it is (custom_components/brave/frontend).
@@ -32,7 +33,7 @@ function braveDevices(hass) {
   }
   const named = [...devices].map(([id, keys]) => {
     const device = hass.devices[id] ?? {};
-    return { name: device.name_by_user || device.name || id, keys };
+    return { id, name: device.name_by_user || device.name || id, keys };
   });
   named.sort((a, b) => byName(a.name, b.name));
   return {
@@ -91,7 +92,50 @@ function attentionSection(stations) {
   };
 }
 
-function stationSection({ name, keys }) {
+// Every station's "what's shared" page, or null when Home Assistant cannot say (an older
+// Brave, or no connection): the dashboard then shows the stations without it.
+async function sharedPages(hass) {
+  if (!hass.callWS) return null;
+  try {
+    const { title, stations } = await hass.callWS({
+      type: "brave/what_is_shared",
+      language: hass.language,
+    });
+    return { title, byDevice: new Map(stations.map((s) => [s.device_id, s.sections])) };
+  } catch (_err) {
+    return null;
+  }
+}
+
+// Room names are the site's own words: shown as written, never read as markdown.
+const plain = (text) => text.replace(/[\\`*_[\]#|~]/g, "\\$&").replace(/</g, "&lt;");
+// The page's path, next to the stations view of whichever dashboard shows it.
+const dashboardPath = () => `/${window.location.pathname.split("/")[1]}`;
+const sharedPath = (id) => `shared-${id}`;
+
+function sharedView({ id, name }, title, sections) {
+  const content = sections
+    .map((s) => `### ${plain(s.heading)}\n${s.lines.map((l) => `- ${plain(l)}`).join("\n")}`)
+    .join("\n\n");
+  return {
+    title: `${name}: ${title}`,
+    path: sharedPath(id),
+    subview: true,
+    back_path: `${dashboardPath()}/stations`,
+    type: "sections",
+    max_columns: 2,
+    sections: [
+      {
+        cards: [
+          { type: "heading", heading: title, icon: "mdi:shield-lock-outline" },
+          { type: "markdown", content, ...FULL_WIDTH },
+        ],
+      },
+    ],
+  };
+}
+
+function stationSection({ id, name, keys }, shared) {
   const attending = { condition: "state", entity: keys.state, state: "responder_attending" };
   return {
     cards: [
@@ -119,6 +163,21 @@ function stationSection({ name, keys }) {
         state_content: ["responder"],
         visibility: [attending],
       }),
+      ...(shared?.byDevice.has(id)
+        ? [
+            {
+              type: "button",
+              name: shared.title,
+              icon: "mdi:shield-lock-outline",
+              show_state: false,
+              tap_action: {
+                action: "navigate",
+                navigation_path: `${dashboardPath()}/${sharedPath(id)}`,
+              },
+              grid_options: { columns: 6, rows: 1 },
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -255,6 +314,7 @@ async function statisticsView(hass, sites) {
 class BraveDashboardStrategy extends HTMLElement {
   static async generate(_config, hass) {
     const { stations, sites } = braveDevices(hass);
+    const shared = stations.length ? await sharedPages(hass) : null;
     const sections = sites.map(siteSection);
     if (stations.length === 0) {
       sections.push({
@@ -268,13 +328,20 @@ class BraveDashboardStrategy extends HTMLElement {
         ],
       });
     } else {
-      sections.push(attentionSection(stations), ...stations.map(stationSection));
+      sections.push(
+        attentionSection(stations),
+        ...stations.map((station) => stationSection(station, shared)),
+      );
     }
+    const pages = stations
+      .filter((s) => shared?.byDevice.has(s.id))
+      .map((s) => sharedView(s, shared.title, shared.byDevice.get(s.id)));
     return {
       title: "Brave",
       views: [
         { title: "Stations", path: "stations", type: "sections", max_columns: 4, sections },
         await statisticsView(hass, sites),
+        ...pages,
       ],
     };
   }
