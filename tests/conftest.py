@@ -18,10 +18,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.brave.const import (
     CONF_CALLBACK_URL,
     CONF_SITE_ID,
+    CONF_SITE_NAME,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
     DOMAIN,
 )
+from custom_components.brave.core.sites import site_unique_id
 from dispatch_server.app import create_app
 from dispatch_server.store import Store
 
@@ -110,11 +112,13 @@ def unused_url(socket_enabled: None) -> str:
 
 
 WEBHOOK_ID = "webhook0001"
+SITE_NAME = "Home"
 
 
 def site_data(server: RunningServer, site: dict[str, Any]) -> dict[str, Any]:
     """A site entry's data for a site registered at the server (polling: no callback URL)."""
     return {
+        CONF_SITE_NAME: SITE_NAME,
         CONF_URL: server.url,
         CONF_API_KEY: server.api_key,
         CONF_SITE_ID: site["site_id"],
@@ -127,11 +131,12 @@ def site_data(server: RunningServer, site: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture
 def site_entry(dispatch_server: RunningServer) -> MockConfigEntry:
     """A site entry bound to the reference server, not yet added to Home Assistant."""
-    site = dispatch_server.store.add_site({"name": "Home", "callback_url": None})
+    site = dispatch_server.store.add_site({"name": SITE_NAME, "callback_url": None})
     return MockConfigEntry(
         domain=DOMAIN,
         title="Brave reference dispatch",
-        unique_id=dispatch_server.url,
+        unique_id=site_unique_id(dispatch_server.url, SITE_NAME),
+        minor_version=2,
         data=site_data(dispatch_server, site),
     )
 
@@ -200,13 +205,14 @@ def site_with_station(
     entry_id: str | None = None,
 ) -> MockConfigEntry:
     """A site entry on the server with one station subentry (id STATION_ID)."""
-    site = server.store.add_site({"name": "Home", "callback_url": None})
+    site = server.store.add_site({"name": SITE_NAME, "callback_url": None})
     return MockConfigEntry(
         entry_id=entry_id,
         options=options or {},
         domain=DOMAIN,
         title="Brave reference dispatch",
-        unique_id=server.url,
+        unique_id=site_unique_id(server.url, SITE_NAME),
+        minor_version=2,
         data=site_data(server, site),
         subentries_data=[
             ConfigSubentryData(

@@ -7,6 +7,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -64,6 +65,38 @@ def entity_id(hass: HomeAssistant, platform: str, key: str) -> str:
     return found
 
 
+def enable_before_setup(
+    hass: HomeAssistant, entry: MockConfigEntry, platform: str, *keys: str
+) -> None:
+    """Register test-station entities that are off by default as enabled, before the site
+    is set up (as if a person had enabled them earlier)."""
+    if entry.entry_id not in {e.entry_id for e in hass.config_entries.async_entries(DOMAIN)}:
+        entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    for key in keys:
+        registry.async_get_or_create(
+            platform,
+            DOMAIN,
+            f"{STATION_ID}_{key}",
+            config_entry=entry,
+            config_subentry_id=STATION_ID,
+        )
+
+
+async def enable_entities(hass: HomeAssistant, platform: str, *keys: str) -> None:
+    """Enable test-station entities that are off by default, as a person would; the site
+    reloads (Home Assistant does the same 30 s after an entity is enabled in its UI)."""
+    registry = er.async_get(hass)
+    entry_ids = set()
+    for key in keys:
+        entry = registry.async_update_entity(entity_id(hass, platform, key), disabled_by=None)
+        entry_ids.add(entry.config_entry_id)
+    for entry_id in entry_ids:
+        assert entry_id is not None
+        assert await hass.config_entries.async_reload(entry_id)
+    await hass.async_block_till_done()
+
+
 def station_state(hass: HomeAssistant) -> str:
     """The test station's state sensor."""
     state = hass.states.get(entity_id(hass, "sensor", "state"))
@@ -93,3 +126,15 @@ async def notifications(hass: HomeAssistant, ws: WebSocketGenerator) -> list[dic
     answer = await client.receive_json()
     assert answer["success"]
     return list(answer["result"])
+
+
+async def open_site_options(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> Any:
+    """Open the site's options and choose a step from its menu."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["responders", "import_stations"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": step}
+    )
+    assert result["step_id"] == step
+    return result

@@ -20,13 +20,17 @@ from custom_components.brave.adapters.dispatch_client import (
     InvalidServiceUrlError,
     normalize_service_url,
 )
-from custom_components.brave.const import CONF_SITE_ID, CONF_WEBHOOK_SECRET, DOMAIN
+from custom_components.brave.const import CONF_SITE_ID, CONF_SITE_NAME, CONF_WEBHOOK_SECRET, DOMAIN
 from dispatch_server.app import create_app
 from dispatch_server.store import Store
 
-from .conftest import RunningServer, Serve, site_with_station, station_data
+from .conftest import RunningServer, Serve, site_data, site_with_station, station_data
 from .fuzz.strategies import FUZZ, service_addresses
-from .helpers import setup_site
+from .helpers import device_id, open_site_options, setup_site
+
+
+async def _shown(hass: HomeAssistant, flow_id: str) -> Any:
+    return await hass.config_entries.flow.async_configure(flow_id, None)
 
 
 async def _start(hass: HomeAssistant) -> str:
@@ -46,7 +50,8 @@ async def test_creates_site_when_service_answers(
         {CONF_URL: f"{dispatch_server.url}/", CONF_API_KEY: dispatch_server.api_key},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Brave reference dispatch"
+    # Named after Home Assistant's location when the form's site name is left empty.
+    assert result["title"] == hass.config.location_name
     # Stored in canonical form: the trailing slash is dropped.
     data = result["data"]
     assert data[CONF_URL] == dispatch_server.url
@@ -56,7 +61,8 @@ async def test_creates_site_when_service_answers(
     assert site["webhook_secret"] == data[CONF_WEBHOOK_SECRET]
     assert site["language"] == "en"
     assert site["timezone"] == hass.config.time_zone
-    assert result["result"].unique_id == dispatch_server.url
+    assert site["name"] == data[CONF_SITE_NAME] == hass.config.location_name
+    assert result["result"].unique_id == f"{dispatch_server.url}#test home"
 
 
 async def test_wrong_key_shows_error_then_recovers(
@@ -150,18 +156,78 @@ async def test_unexpected_error_is_logged_not_shown(
     assert dispatch_server.api_key not in caplog.text
 
 
-async def test_same_service_twice_is_refused(
+async def test_the_same_site_twice_is_refused(
     hass: HomeAssistant, dispatch_server: RunningServer, site_entry: MockConfigEntry
 ) -> None:
     site_entry.add_to_hass(hass)
     flow_id = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
         flow_id,
-        # Written differently, same service.
-        {CONF_URL: dispatch_server.url.upper() + "/", CONF_API_KEY: dispatch_server.api_key},
+        # Written differently, same service and same name.
+        {
+            CONF_URL: dispatch_server.url.upper() + "/",
+            CONF_API_KEY: dispatch_server.api_key,
+            CONF_SITE_NAME: "  home ",
+        },
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+    assert len(dispatch_server.store.sites) == 1
+
+
+async def test_another_site_on_the_same_service(
+    hass: HomeAssistant, dispatch_server: RunningServer, site_entry: MockConfigEntry
+) -> None:
+    site_entry.add_to_hass(hass)
+    flow_id = await _start(hass)
+    schema_keys = {str(key): key for key in (await _shown(hass, flow_id))["data_schema"].schema}
+    # The form suggests Home Assistant's own name.
+    assert schema_keys[CONF_SITE_NAME].description == {"suggested_value": hass.config.location_name}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id,
+        {
+            CONF_URL: dispatch_server.url,
+            CONF_API_KEY: dispatch_server.api_key,
+            CONF_SITE_NAME: " Maple   House ",
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Maple House"
+    data = result["data"]
+    assert data[CONF_SITE_NAME] == "Maple House"
+    # Registered as a site of its own, with its own secret and webhook.
+    assert data[CONF_SITE_ID] != site_entry.data[CONF_SITE_ID]
+    assert dispatch_server.store.sites[data[CONF_SITE_ID]]["name"] == "Maple House"
+    assert data[CONF_WEBHOOK_SECRET] != site_entry.data[CONF_WEBHOOK_SECRET]
+    assert data["webhook_id"] != site_entry.data["webhook_id"]
+
+
+async def test_a_site_from_before_names_keeps_its_place(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    """A site set up when there was one per service gets a name and a unique id with it."""
+    site = dispatch_server.store.add_site({"name": "test home", "callback_url": None})
+    data = site_data(dispatch_server, site)
+    del data[CONF_SITE_NAME]
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="Brave reference dispatch", unique_id=dispatch_server.url, data=data
+    )
+    await setup_site(hass, entry)
+    assert entry.minor_version == 2
+    assert entry.data[CONF_SITE_NAME] == hass.config.location_name
+    assert entry.unique_id == f"{dispatch_server.url}#test home"
+    # Adding the same site again is refused; another name is a site of its own.
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_URL: dispatch_server.url, CONF_API_KEY: dispatch_server.api_key}
+    )
+    assert result["reason"] == "already_configured"
+
+
+async def test_a_site_from_a_newer_version_is_not_loaded(hass: HomeAssistant) -> None:
+    entry = MockConfigEntry(domain=DOMAIN, version=2, data={})
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
 
 
 async def test_callback_url_when_home_assistant_is_reachable(
@@ -214,12 +280,11 @@ async def test_reauth_errors(hass: HomeAssistant, unused_url: str, serve: Serve)
         assert result["errors"] == {"base": error}
 
 
-async def test_responder_groups_in_options(
+async def test_responder_groups_inopen_site_options(
     hass: HomeAssistant, site_entry: MockConfigEntry
 ) -> None:
     site_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(site_entry.entry_id)
-    assert result["step_id"] == "init"
+    result = await open_site_options(hass, site_entry, "responders")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"first_responders": "Sam = sms +1555"}
     )
@@ -233,14 +298,17 @@ async def test_responder_groups_in_options(
     assert site_entry.options == {
         **groups,
         "staff": "",
+        "local_fallback": "",
         "health_contacts": "",
         "operating_hours": "",
     }
 
 
-async def test_operating_hours_in_options(hass: HomeAssistant, site_entry: MockConfigEntry) -> None:
+async def test_operating_hours_inopen_site_options(
+    hass: HomeAssistant, site_entry: MockConfigEntry
+) -> None:
     site_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(site_entry.entry_id)
+    result = await open_site_options(hass, site_entry, "responders")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"operating_hours": "9 to 5"}
     )
@@ -354,7 +422,8 @@ async def test_reconfigure_moves_the_site_to_another_service(
     result = await _reconfigure(hass, site_entry, f"{other_url}/", "other-key")
     assert result["reason"] == "reconfigure_successful"
     assert site_entry.data[CONF_URL] == other_url
-    assert site_entry.unique_id == other_url
+    assert site_entry.unique_id == f"{other_url}#home"
+    assert other.sites[site_entry.data[CONF_SITE_ID]]["name"] == "Home"
     # Registered again there, with a secret of its own.
     assert site_entry.data[CONF_SITE_ID] in other.sites
     assert (
@@ -369,7 +438,7 @@ async def test_a_site_with_an_open_alert_stays_with_its_service(
     entry = site_with_station(dispatch_server, station_data())
     await setup_site(hass, entry)
     await hass.services.async_call(
-        "button", "press", {"entity_id": "button.room_1_send_test_alert"}, blocking=True
+        DOMAIN, "test_alert", {"station": device_id(hass)}, blocking=True
     )
     other_url = await serve(create_app("other-key", Store()))
     result = await _reconfigure(hass, entry, other_url, "other-key")

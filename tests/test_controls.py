@@ -7,16 +7,19 @@ from datetime import timedelta
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.brave.const import DOMAIN
 
-from .conftest import RunningServer, site_with_station, station_data
+from .conftest import STATION_ID, RunningServer, site_with_station, station_data
 from .helpers import (
     advance,
     device_id,
+    enable_entities,
     entity_id,
     notifications,
     setup_site,
@@ -74,6 +77,7 @@ async def test_timers_are_numbers_that_apply(
     hass: HomeAssistant, dispatch_server: RunningServer, freezer: FrozenDateTimeFactory
 ) -> None:
     await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await enable_entities(hass, "number", "check_in_interval")
     interval = entity_id(hass, "number", "check_in_interval")
     assert float(hass.states.get(interval).state) == 5
     await hass.services.async_call(
@@ -111,37 +115,79 @@ async def test_test_alert_is_marked_and_private(
     dispatch_server: RunningServer,
     spoken: list[ServiceCall],
     hass_ws_client: WebSocketGenerator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await enable_entities(hass, "button", "test_alert")
+    events = async_capture_events(hass, "state_changed")
     await _press(hass, "test_alert")
     [stored] = dispatch_server.store.alerts.values()
     assert stored.request["kind"] == "test"
     assert stored.request["location"] is None
-    # A drill looks like a drill: the state says so, the station is not "unsafe", every event
-    # is marked, the room hears it is a test, and Home Assistant's notice says [TEST].
-    assert station_state(hass) == "test"
-    assert hass.states.get(entity_id(hass, "binary_sensor", "alert")).state == "off"
-    event = hass.states.get(entity_id(hass, "event", "lifecycle"))
-    assert event.attributes["event_type"] == "alert"
-    assert event.attributes["test"] is True
+    # A drill looks like a drill in every entity: the state says so, the station is not
+    # "unsafe", the event has a test type, the room hears it is a test, and Home Assistant's
+    # notice says it is a test and never that help was called.
+    assert _shown(hass) == {
+        "binary_sensor.room_1_alert": "off",
+        "binary_sensor.room_1_device_health": "off",
+        "sensor.room_1_state": "test",
+        "event.room_1_alert_steps": "test_alert",
+    }
+    assert hass.states.get("event.room_1_alert_steps").attributes["test"] is True
     assert spoken[-1].data["message"].startswith("This is a test alert")
     notices = await notifications(hass, hass_ws_client)
-    assert [n["title"] for n in notices] == ["[TEST] Brave: help called for Room 1"]
+    assert [n["title"] for n in notices] == ["[TEST] Brave: test alert for Room 1"]
+    assert "help" not in notices[0]["message"].replace("call for help", "")
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
             DOMAIN, "test_alert", {"station": device_id(hass)}, blocking=True
         )
     assert err.value.translation_key == "alert_in_progress"
-    await hass.services.async_call(
-        DOMAIN, "resolve", {"station": device_id(hass), "outcome": "test"}, blocking=True
-    )
-    await hass.async_block_till_done()
+
+    # The dispatch service's steps, even the one that closes it, are a test's too.
+    dispatch_server.store.set_status(stored.alert_id, "acknowledged", "Sam", None)
+    await advance(hass, freezer, 5)
+    assert _shown(hass)["sensor.room_1_state"] == "test"
+    dispatch_server.store.set_status(stored.alert_id, "resolved", "Sam", "test")
+    await advance(hass, freezer, 5)
     assert stored.alert["outcome"] == "test"
     assert station_state(hass) == "idle"
-    event = hass.states.get(entity_id(hass, "event", "lifecycle"))
-    assert (event.attributes["event_type"], event.attributes["test"]) == ("resolved", True)
+    steps = [
+        (e.data["new_state"].attributes["event_type"], e.data["new_state"].attributes["test"])
+        for e in events
+        if e.data["entity_id"] == "event.room_1_alert_steps"
+    ]
+    assert steps == [
+        ("test_alert", True),
+        ("test_responder_attending", True),
+        ("test_resolved", True),
+    ]
+    # Nothing ever showed help called, nor the station unsafe.
+    assert not [
+        e
+        for e in events
+        if e.data["new_state"].state in ("alert", "responder_attending")
+        or (
+            e.data["entity_id"] == "binary_sensor.room_1_alert"
+            and e.data["new_state"].state == "on"
+        )
+    ]
     # The notice clears with the alert.
     assert await notifications(hass, hass_ws_client) == []
+
+
+def _shown(hass: HomeAssistant) -> dict[str, str]:
+    """What each of the station's status entities shows (an event entity: its type)."""
+    shown = {}
+    for entry in er.async_entries_for_device(er.async_get(hass), device_id(hass)):
+        if entry.domain in ("button", "number", "switch") or entry.entity_id.endswith("next_step"):
+            continue
+        state = hass.states.get(entry.entity_id)
+        assert state is not None
+        shown[entry.entity_id] = (
+            state.attributes["event_type"] if entry.domain == "event" else state.state
+        )
+    return shown
 
 
 async def test_test_alert_service(hass: HomeAssistant, dispatch_server: RunningServer) -> None:
@@ -176,10 +222,51 @@ async def test_service_errors_are_clear(
         assert err.value.translation_key == "no_open_alert"
 
 
+OFF_BY_DEFAULT = {
+    "number": (
+        "stillness",
+        "duration",
+        "check_in_interval",
+        "answer_window",
+        "countdown",
+        "reminder",
+        "auto_resume",
+    ),
+    "button": ("test_alert",),
+}
+
+
+async def test_timers_and_the_test_button_are_off_until_enabled(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    """9 entities per station are on: what a person in the room or a responder needs."""
+    await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    registry = er.async_get(hass)
+    station = [e for e in registry.entities.values() if e.config_subentry_id == STATION_ID]
+    assert len(station) == 17
+    off = {(e.domain, e.unique_id.removeprefix(f"{STATION_ID}_")) for e in station if e.disabled}
+    assert off == {(platform, key) for platform, keys in OFF_BY_DEFAULT.items() for key in keys}
+    assert all(e.disabled_by is er.RegistryEntryDisabler.INTEGRATION for e in station if e.disabled)
+    on = sorted(e.entity_id for e in station if not e.disabled)
+    assert on == [
+        "binary_sensor.room_1_alert",
+        "binary_sensor.room_1_device_health",
+        "button.room_1_end_check_in_session",
+        "button.room_1_i_m_ok",
+        "button.room_1_start_check_in_session",
+        "event.room_1_alert_steps",
+        "sensor.room_1_next_step",
+        "sensor.room_1_state",
+        "switch.room_1_monitoring",
+    ]
+
+
 async def test_entities_have_translated_names(
     hass: HomeAssistant, dispatch_server: RunningServer
 ) -> None:
     await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await enable_entities(hass, "number", *OFF_BY_DEFAULT["number"])
+    await enable_entities(hass, "button", *OFF_BY_DEFAULT["button"])
     names = sorted(
         state.attributes["friendly_name"]
         for state in hass.states.async_all()
@@ -211,6 +298,7 @@ async def test_lowering_a_timer_during_a_countdown_moves_the_step_at_once(
 ) -> None:
     """Every setting change re-plans at once: the next step is when the station will act."""
     await setup_site(hass, site_with_station(dispatch_server, station_data()))
+    await enable_entities(hass, "number", "countdown")
     await _press(hass, "start_check_in")
     await advance(hass, freezer, 300, 60, 2)
     assert station_state(hass) == "countdown"

@@ -97,10 +97,22 @@ def test_brand_icon_is_a_256px_png() -> None:
     assert (width, height) == (256, 256)
 
 
+# The flows, and the station rules whose codes are the station form's errors.
+FLOW_MODULES = ("config_flow.py", "import_flow.py", "core/station_rules.py")
+
+
 def _flow_strings() -> dict[str, set[str]]:
-    """Step ids, errors and abort reasons that config_flow.py can produce."""
-    tree = ast.parse((INTEGRATION / "config_flow.py").read_text(encoding="utf-8"))
+    """Step ids, errors and abort reasons that the flows can produce."""
     found: dict[str, set[str]] = {"step": set(), "error": set(), "abort": set()}
+    for module in FLOW_MODULES:
+        tree = ast.parse((INTEGRATION / module).read_text(encoding="utf-8"))
+        _collect_flow_strings(tree, found)
+    return found
+
+
+def _collect_flow_strings(  # noqa: PLR0912 (one branch per kind of string)
+    tree: ast.Module, found: dict[str, set[str]]
+) -> None:
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and node.name == "_error_key":
             found["error"] |= {
@@ -117,6 +129,18 @@ def _flow_strings() -> dict[str, set[str]]:
                 and isinstance(node.value, ast.Constant)
             ):
                 found["error"].add(node.value.value)
+        elif isinstance(node, ast.Dict):
+            # {"base": "invalid_station_file"}
+            found["error"] |= {
+                v.value
+                for k, v in zip(node.keys, node.values, strict=True)
+                if isinstance(k, ast.Constant) and k.value == "base"
+                if isinstance(v, ast.Constant)
+            }
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            # RuleProblem("presence_required", ...): the station form shows the code.
+            if node.func.id == "RuleProblem" and isinstance(node.args[0], ast.Constant):
+                found["error"].add(node.args[0].value)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr == "_abort_if_unique_id_configured":
                 found["abort"].add("already_configured")
@@ -129,7 +153,6 @@ def _flow_strings() -> dict[str, set[str]]:
                     found["abort"].add(keyword.value.value)
                 if keyword.arg == "step_id" and isinstance(keyword.value, ast.Constant):
                     found["step"].add(keyword.value.value)
-    return found
 
 
 def test_translations_cover_the_config_flows() -> None:
@@ -139,11 +162,19 @@ def test_translations_cover_the_config_flows() -> None:
         "reconfigure",
         "reauth_confirm",
         "init",
+        "responders",
+        "import_stations",
+        "import_confirm",
         "learn_button",
         "no_press",
         "button_gestures",
     }
-    assert {"cannot_connect", "invalid_auth", "presence_required"} <= strings["error"]
+    assert {
+        "cannot_connect",
+        "invalid_auth",
+        "presence_required",
+        "invalid_station_file",
+    } <= strings["error"]
     translations = _load(INTEGRATION / "translations" / "en.json")
     flows = [
         translations["config"],

@@ -15,8 +15,9 @@ import pytest
 
 CORE = Path(__file__).parents[1] / "custom_components" / "brave" / "core"
 CORE_PACKAGE = "custom_components.brave.core"
-# Libraries that are pure (no clock, no I/O of their own): orjson reads JSON strictly.
-PURE_LIBRARIES = frozenset({"orjson"})
+# Libraries that are pure (no clock, no I/O of their own): orjson reads JSON strictly; PyYAML
+# (Home Assistant's own YAML library) reads and writes station files from and to strings.
+PURE_LIBRARIES = frozenset({"orjson", "yaml"})
 # The integration's names (constants only, no imports): the keys of a station's stored data.
 CORE_ALSO = frozenset({"custom_components.brave.const"})
 

@@ -11,9 +11,12 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .adapters.dispatch_client import DispatchClient
+from .adapters.shared_page import async_setup_shared_page
 from .adapters.site import BraveSite
+from .adapters.voice import async_setup_voice
 from .adapters.webhook import handle_webhook
-from .const import CONF_WEBHOOK_ID, DOMAIN
+from .const import CONF_SITE_NAME, CONF_WEBHOOK_ID, DOMAIN
+from .core.sites import clean_site_name, site_unique_id
 from .frontend import async_register_dashboard
 from .services import async_setup_services
 from .types import BraveConfigEntry
@@ -31,9 +34,11 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services and the dashboard strategy once, whatever the number of sites."""
+    """Register the services, the dashboard and its pages, and the voice sentences, once."""
     async_setup_services(hass)
     await async_register_dashboard(hass)
+    async_setup_shared_page(hass)
+    async_setup_voice(hass)
     return True
 
 
@@ -72,6 +77,22 @@ async def async_setup_entry(hass: HomeAssistant, entry: BraveConfigEntry) -> boo
     # Stations added, changed or removed in the UI take effect through a reload, which keeps
     # every station's state and deadlines (they are saved on unload).
     entry.async_on_unload(entry.add_update_listener(_async_reload))
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: BraveConfigEntry) -> bool:
+    """Bring a site's stored entry up to date."""
+    if entry.version > 1:
+        return False
+    if entry.minor_version < 2:
+        # One site per service until now, registered under Home Assistant's location name.
+        name = clean_site_name(entry.data.get(CONF_SITE_NAME) or hass.config.location_name)
+        hass.config_entries.async_update_entry(
+            entry,
+            data={**entry.data, CONF_SITE_NAME: name},
+            unique_id=site_unique_id(entry.data[CONF_URL], name),
+            minor_version=2,
+        )
     return True
 
 

@@ -30,7 +30,15 @@ BUTTONS = (
         key="start_check_in", translation_key="start_check_in", event=StartCheckIn
     ),
     StationButtonDescription(key="end_check_in", translation_key="end_check_in", event=EndCheckIn),
-    StationButtonDescription(key="test_alert", translation_key="test_alert", event=SendTest),
+    # Tests are run now and then by whoever looks after the site, and brave.test_alert or a
+    # drill reaches every station without it: off until enabled, to leave room for 1,000
+    # stations in a site (docs/organisations.md).
+    StationButtonDescription(
+        key="test_alert",
+        translation_key="test_alert",
+        event=SendTest,
+        entity_registry_enabled_default=False,
+    ),
 )
 
 

@@ -15,7 +15,6 @@ from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
-    OptionsFlow,
     SubentryFlowResult,
 )
 from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL
@@ -28,11 +27,15 @@ from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
+    TimeSelector,
 )
 import probatio
 
@@ -46,6 +49,16 @@ from .adapters.dispatch_client import (
     InvalidServiceUrlError,
     normalize_service_url,
 )
+from .adapters.drills import (
+    CONF_DRILL_DAYS,
+    CONF_DRILL_TARGETS,
+    CONF_DRILL_TIME,
+    CONF_DRILL_WINDOW,
+    SECTION_DRILLS,
+    drill_schedule,
+    drill_targets,
+)
+from .adapters.local_fallback import LOCAL_FALLBACK
 from .adapters.responders import GROUPS, InvalidTargetError, parse_targets
 from .const import (
     CONF_ACCESS_NOTES,
@@ -70,12 +83,14 @@ from .const import (
     CONF_NO_PROMPT,
     CONF_NOTIFY,
     CONF_OPERATING_HOURS,
+    CONF_PAUSE_GESTURE,
     CONF_PLAN_NOTES,
     CONF_PRESENCE,
     CONF_RELEASE_ON_HELP,
     CONF_RESPONDER_GROUPS,
     CONF_ROOM_SENSING,
     CONF_SITE_ID,
+    CONF_SITE_NAME,
     CONF_TTS,
     CONF_UNIT,
     CONF_WEBHOOK_ID,
@@ -90,9 +105,12 @@ from .const import (
     SUBENTRY_STATION,
 )
 from .core.buttons import DEFAULT_BASE_TOPIC, LearnedButton, gesture_options
+from .core.drills import WEEKDAYS, InvalidScheduleError
 from .core.engine.config import RESPONDER_GROUPS, RescuePlan
 from .core.health import InvalidHoursError, OperatingHours
-from .core.stations import InvalidContactsError, parse_contacts
+from .core.sites import clean_site_name, site_unique_id
+from .core.station_rules import station_problems
+from .import_flow import StationImportSteps
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -103,13 +121,17 @@ STEP_REAUTH_SCHEMA = probatio.Schema(
         ),
     }
 )
-STEP_USER_SCHEMA = probatio.Schema(
+STEP_RECONFIGURE_SCHEMA = probatio.Schema(
     {
         probatio.Required(CONF_URL): TextSelector(TextSelectorConfig(type=TextSelectorType.URL)),
         probatio.Required(CONF_API_KEY): TextSelector(
             TextSelectorConfig(type=TextSelectorType.PASSWORD)
         ),
     }
+)
+# A site is one building or program; several can share a dispatch service, each by its name.
+STEP_USER_SCHEMA = STEP_RECONFIGURE_SCHEMA.extend(
+    {probatio.Optional(CONF_SITE_NAME): TextSelector()}
 )
 
 
@@ -144,6 +166,7 @@ STATION_SCHEMA = probatio.Schema(
                     ),
                     probatio.Optional(CONF_CHECK_IN_GESTURE): TextSelector(),
                     probatio.Optional(CONF_ANSWER_GESTURE): TextSelector(),
+                    probatio.Optional(CONF_PAUSE_GESTURE): TextSelector(),
                 }
             )
         ),
@@ -193,7 +216,7 @@ STATION_SCHEMA = probatio.Schema(
         probatio.Optional(CONF_BASE_TOPIC, default=DEFAULT_BASE_TOPIC): TextSelector(),
     }
 )
-GESTURE_FIELDS = ("help", "answer", "start_check_in")
+GESTURE_FIELDS = ("help", "answer", "start_check_in", "pause")
 CONF_RETRY = "retry"
 STEP_NO_PRESS_SCHEMA = probatio.Schema(
     {probatio.Required(CONF_RETRY, default=True): BooleanSelector()}
@@ -210,29 +233,14 @@ def _error_key(err: DispatchError) -> str:
 
 
 def _station_errors(user_input: dict[str, Any]) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    modes, sensors = user_input[SECTION_MODES], user_input[SECTION_SENSORS]
-    prompts = user_input.get(SECTION_PROMPTS, {})
-    if modes[CONF_ROOM_SENSING] and not sensors.get(CONF_PRESENCE):
-        errors["base"] = "presence_required"
-    if bool(prompts.get(CONF_TTS)) != bool(prompts.get(CONF_MEDIA_PLAYER)):
-        # A voice needs both an engine and a speaker; one alone reaches nobody.
-        errors["base"] = "speaker_incomplete"
-    elif (
-        (modes[CONF_CHECK_IN] or modes[CONF_ROOM_SENSING])
-        and not any(prompts.get(key) for key in (CONF_TTS, CONF_LIGHT, CONF_NOTIFY))
-        and not prompts.get(CONF_NO_PROMPT)
-    ):
-        # Check-ins and room sensing ask the occupant first: without a way to ask, every
-        # prompt goes unanswered and becomes an alert.
-        errors["base"] = "prompt_channel_required"
-    if not user_input[SECTION_RESCUE_PLAN][CONF_RESPONDER_GROUPS]:
-        errors["base"] = "responders_required"
-    try:
-        parse_contacts(user_input[SECTION_RELEASE].get(CONF_CONTACTS, ""))
-    except InvalidContactsError:
-        errors["base"] = "invalid_contacts"
-    return errors
+    """The form shows one problem at a time: the last the rules find (core/station_rules.py)."""
+    problems = station_problems(user_input)
+    return {"base": problems[-1].code} if problems else {}
+
+
+def _site_name(entry: ConfigEntry) -> str:
+    """The name the site registered with (its title, for a site from before names)."""
+    return str(entry.data.get(CONF_SITE_NAME) or entry.title)
 
 
 def _alerts_in_progress(entry: ConfigEntry) -> bool:
@@ -249,6 +257,8 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a site: check the dispatch service answers and accepts the key, then save it."""
 
     VERSION = 1
+    # 2: a site's unique id is its service and its name (several sites per service).
+    MINOR_VERSION = 2
 
     @classmethod
     @callback
@@ -259,17 +269,21 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
         return {SUBENTRY_STATION: StationSubentryFlow}
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the dispatch service URL and API key."""
+        """Ask for the dispatch service URL, the API key and the site's name."""
         errors: dict[str, str] = {}
         if user_input is not None:
+            # Left empty: Home Assistant's own name, as when there was one site per service.
+            name = clean_site_name(user_input.get(CONF_SITE_NAME) or "") or clean_site_name(
+                self.hass.config.location_name
+            )
             try:
                 url = normalize_service_url(user_input[CONF_URL])
             except InsecureServiceUrlError:
                 errors[CONF_URL] = "insecure_url"
             except InvalidServiceUrlError:
                 errors[CONF_URL] = "invalid_url"
-            else:
-                await self.async_set_unique_id(url)
+            if not errors:
+                await self.async_set_unique_id(site_unique_id(url, name))
                 self._abort_if_unique_id_configured()
                 webhook_id = webhook.async_generate_id()
                 try:
@@ -281,10 +295,10 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
                     client = DispatchClient(
                         async_get_clientsession(self.hass), url, user_input[CONF_API_KEY]
                     )
-                    health = await client.health()
+                    await client.health()
                     language = self.hass.config.language
                     site = await client.register_site(
-                        name=self.hass.config.location_name,
+                        name=name,
                         callback_url=callback_url,
                         language=language if language in LANGUAGES else "en",
                         timezone=self.hass.config.time_zone,
@@ -296,8 +310,9 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
                     errors["base"] = "unknown"
                 else:
                     return self.async_create_entry(
-                        title=health.service,
+                        title=name,
                         data={
+                            CONF_SITE_NAME: name,
                             CONF_URL: url,
                             CONF_API_KEY: user_input[CONF_API_KEY],
                             CONF_SITE_ID: site.site_id,
@@ -306,9 +321,10 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
                             CONF_CALLBACK_URL: callback_url,
                         },
                     )
+        suggested = user_input or {CONF_SITE_NAME: self.hass.config.location_name}
         return self.async_show_form(
             step_id="user",
-            data_schema=self.add_suggested_values_to_schema(STEP_USER_SCHEMA, user_input),
+            data_schema=self.add_suggested_values_to_schema(STEP_USER_SCHEMA, suggested),
             errors=errors,
         )
 
@@ -331,19 +347,22 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
                     # Open alerts live at the current service: moving now would strand them.
                     errors["base"] = "alerts_in_progress"
                 else:
+                    unique_id = site_unique_id(url, _site_name(entry))
                     if moving:
-                        self._async_abort_entries_match({CONF_URL: url})
+                        # The same building already set up at the new service.
+                        await self.async_set_unique_id(unique_id)
+                        self._abort_if_unique_id_configured()
                     errors, updates = await self._async_reconfigure_site(
                         entry, url, user_input[CONF_API_KEY], moving=moving
                     )
                     if not errors:
                         return self.async_update_reload_and_abort(
-                            entry, unique_id=url, data_updates=updates
+                            entry, unique_id=unique_id, data_updates=updates
                         )
         suggested = user_input or {CONF_URL: entry.data[CONF_URL]}
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(STEP_USER_SCHEMA, suggested),
+            data_schema=self.add_suggested_values_to_schema(STEP_RECONFIGURE_SCHEMA, suggested),
             errors=errors,
         )
 
@@ -361,7 +380,7 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
             if moving:
                 language = self.hass.config.language
                 site = await client.register_site(
-                    name=self.hass.config.location_name,
+                    name=_site_name(entry),
                     callback_url=entry.data.get(CONF_CALLBACK_URL),
                     language=language if language in LANGUAGES else "en",
                     timezone=self.hass.config.time_zone,
@@ -406,41 +425,86 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> BraveOptionsFlow:
-        """The site's responder groups."""
+        """The site's responder groups, and its stations from a file."""
         return BraveOptionsFlow()
 
 
-class BraveOptionsFlow(OptionsFlow):
-    """Name who Home Assistant itself alerts, group by group."""
+# Scheduled drills (docs/drills-and-statistics.md, "Drills"): no days chosen means none.
+DRILLS_SECTION = section(
+    probatio.Schema(
+        {
+            probatio.Optional(CONF_DRILL_DAYS): SelectSelector(
+                SelectSelectorConfig(
+                    options=list(WEEKDAYS), multiple=True, translation_key="weekday"
+                )
+            ),
+            probatio.Optional(CONF_DRILL_TIME): TimeSelector(),
+            probatio.Optional(CONF_DRILL_WINDOW, default=15): NumberSelector(
+                NumberSelectorConfig(
+                    min=1, max=240, step=1, unit_of_measurement="min", mode=NumberSelectorMode.BOX
+                )
+            ),
+            probatio.Optional(CONF_DRILL_TARGETS): _MULTILINE,
+        }
+    ),
+    {"collapsed": True},
+)
+
+
+def _drill_errors(drills: dict[str, Any]) -> dict[str, str]:
+    try:
+        drill_schedule({SECTION_DRILLS: drills})
+    except InvalidScheduleError:
+        return {"base": "invalid_drill_schedule"}
+    try:
+        drill_targets(drills.get(CONF_DRILL_TARGETS, ""))
+    except InvalidTargetError:
+        return {"base": "invalid_targets"}
+    return {}
+
+
+class BraveOptionsFlow(StationImportSteps):
+    """Name who Home Assistant itself alerts, group by group; import stations from a file."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Responder groups, or stations from a file (import_flow.py)."""
+        return self.async_show_menu(step_id="init", menu_options=["responders", "import_stations"])
+
+    async def async_step_responders(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """One target per line for each group."""
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
                 for group in GROUPS:
-                    parse_targets(user_input.get(group, ""))
+                    parse_targets(user_input.get(group, ""), local=group == LOCAL_FALLBACK)
             except InvalidTargetError:
                 errors["base"] = "invalid_targets"
             try:
                 OperatingHours.parse(user_input.get(CONF_OPERATING_HOURS, ""))
             except InvalidHoursError:
                 errors[CONF_OPERATING_HOURS] = "invalid_operating_hours"
+            drills = user_input.get(SECTION_DRILLS)
+            if drills is not None:
+                errors |= _drill_errors(drills)
             if not errors:
                 return self.async_create_entry(
                     data={
                         **{group: user_input.get(group, "") for group in GROUPS},
                         CONF_OPERATING_HOURS: user_input.get(CONF_OPERATING_HOURS, "").strip(),
+                        **({} if drills is None else {SECTION_DRILLS: drills}),
                     }
                 )
         schema = probatio.Schema(
             {
                 **{probatio.Optional(group): _MULTILINE for group in GROUPS},
                 probatio.Optional(CONF_OPERATING_HOURS): TextSelector(),
+                probatio.Optional(SECTION_DRILLS): DRILLS_SECTION,
             }
         )
         return self.async_show_form(
-            step_id="init",
+            step_id="responders",
             data_schema=self.add_suggested_values_to_schema(
                 schema, user_input or dict(self.config_entry.options)
             ),
@@ -577,6 +641,7 @@ class StationSubentryFlow(ConfigSubentryFlow):
                 probatio.Optional("help", default=[captured.gesture]): select,
                 probatio.Optional("answer", default=[]): select,
                 probatio.Optional("start_check_in", default=[]): select,
+                probatio.Optional("pause", default=[]): select,
             }
         )
         return self.async_show_form(

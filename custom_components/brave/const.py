@@ -6,6 +6,8 @@ DOMAIN: Final = "brave"
 
 # Site entry data (besides url and api_key).
 CONF_SITE_ID: Final = "site_id"
+# The name the site registered with: one building or program (several can share a service).
+CONF_SITE_NAME: Final = "site_name"
 CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_CALLBACK_URL: Final = "callback_url"
 CONF_WEBHOOK_SECRET: Final = "webhook_secret"  # noqa: S105 (a key name, not a secret)
@@ -30,6 +32,7 @@ CONF_DOOR: Final = "door"
 CONF_BUTTONS: Final = "buttons"
 CONF_CHECK_IN_GESTURE: Final = "check_in_gesture"
 CONF_ANSWER_GESTURE: Final = "answer_gesture"
+CONF_PAUSE_GESTURE: Final = "pause_gesture"
 CONF_LEARNED_BUTTONS: Final = "learned_buttons"
 CONF_LEARN_BUTTON: Final = "learn_button"
 CONF_BASE_TOPIC: Final = "base_topic"

@@ -14,6 +14,7 @@ from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .core.stations import TIMER_LIMITS
 from .entity import BraveStationEntity, add_station_entities
 from .types import BraveConfigEntry
 
@@ -27,16 +28,20 @@ class TimerDescription(NumberEntityDescription):
     scale: int
 
 
-def _timer(key: str, unit: str, low: float, high: float) -> TimerDescription:
+def _timer(key: str, unit: str) -> TimerDescription:
     scale = 60 if unit == UnitOfTime.MINUTES else 1
+    low, high = TIMER_LIMITS[key]
     return TimerDescription(
         key=key,
         translation_key=key,
         device_class=NumberDeviceClass.DURATION,
         entity_category=EntityCategory.CONFIG,
+        # Timers are set once per building, seldom per room: 7 per station would take most of
+        # Home Assistant's 10,000 enabled entities per site (docs/organisations.md).
+        entity_registry_enabled_default=False,
         native_unit_of_measurement=unit,
-        native_min_value=low,
-        native_max_value=high,
+        native_min_value=low // scale,
+        native_max_value=high // scale,
         native_step=1,
         mode=NumberMode.BOX,
         scale=scale,
@@ -44,14 +49,13 @@ def _timer(key: str, unit: str, low: float, high: float) -> TimerDescription:
 
 
 TIMERS = (
-    _timer("stillness", UnitOfTime.MINUTES, 1, 60),
-    _timer("duration", UnitOfTime.MINUTES, 5, 240),
-    _timer("check_in_interval", UnitOfTime.MINUTES, 1, 120),
-    _timer("answer_window", UnitOfTime.SECONDS, 10, 600),
-    _timer("countdown", UnitOfTime.SECONDS, 5, 300),
-    _timer("reminder", UnitOfTime.SECONDS, 30, 1800),
-    # 0 keeps a pause until someone resumes.
-    _timer("auto_resume", UnitOfTime.MINUTES, 0, 1440),
+    _timer("stillness", UnitOfTime.MINUTES),
+    _timer("duration", UnitOfTime.MINUTES),
+    _timer("check_in_interval", UnitOfTime.MINUTES),
+    _timer("answer_window", UnitOfTime.SECONDS),
+    _timer("countdown", UnitOfTime.SECONDS),
+    _timer("reminder", UnitOfTime.SECONDS),
+    _timer("auto_resume", UnitOfTime.MINUTES),
 )
 
 

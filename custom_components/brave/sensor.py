@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -18,6 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .adapters.site import BraveSite
 from .adapters.station_driver import StationDriver
+from .core.drills import Result
 from .core.engine.station import Phase
 from .entity import BraveSiteEntity, BraveStationEntity, add_station_entities
 from .types import BraveConfigEntry
@@ -87,6 +89,9 @@ async def async_setup_entry(
     """Add the site's sensors and each station's."""
     site = entry.runtime_data
     async_add_entities(SiteSensor(site, d) for d in SITE_SENSORS)
+    async_add_entities(
+        [ProgramSummarySensor(site, PROGRAM_SUMMARY), DrillReportSensor(site, DRILL)]
+    )
     add_station_entities(
         entry,
         async_add_entities,
@@ -114,3 +119,76 @@ class SiteSensor(BraveSiteEntity, SensorEntity):
     def native_value(self) -> str | int | None:
         """The site's value."""
         return self.entity_description.value_fn(self.site)
+
+
+# This month's figures for the whole site (docs/drills-and-statistics.md, "Reading the numbers").
+PROGRAM_SUMMARY = SensorEntityDescription(key="program_summary", translation_key="program_summary")
+# The last drill's result; its findings are attributes (every detail: brave.drill_report).
+DRILL = SensorEntityDescription(
+    key="drill_report",
+    translation_key="drill_report",
+    device_class=SensorDeviceClass.ENUM,
+    options=[result.value for result in Result],
+)
+
+
+class ProgramSummarySensor(BraveSiteEntity, SensorEntity):
+    """The number of alerts this month; the month's other figures as attributes."""
+
+    # Where the site's long-term statistics are (the dashboard reads it): it never changes.
+    _unrecorded_attributes = frozenset({"statistic_prefix"})
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the counts."""
+        self.async_on_remove(self.site.program.add_listener(self._maybe_write))
+
+    @property
+    def native_value(self) -> int:
+        """Alerts this month (tests not included)."""
+        return int(self.site.program.summary()["alerts"])
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The month and its figures."""
+        figures = self.site.program.summary()
+        del figures["alerts"]
+        return {**figures, "statistic_prefix": self.site.program.prefix}
+
+
+class DrillReportSensor(BraveSiteEntity, SensorEntity):
+    """The last drill's result (or the one running), with what it found."""
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the drills."""
+        self.async_on_remove(self.site.drills.add_listener(self._maybe_write))
+
+    def _report(self) -> dict[str, Any] | None:
+        return self.site.drills.progress or self.site.drills.last_report
+
+    @property
+    def native_value(self) -> str | None:
+        """Running, all heard, some not heard, or nothing asked."""
+        report = self._report()
+        return None if report is None else str(report["result"])
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Counts, and the rooms by what the drill found (labels only: attributes stay small)."""
+        if (report := self._report()) is None:
+            return None
+        stations = report["stations"]
+        return {
+            "number": report["number"],
+            "started_at": report["started_at"],
+            "ends_at": report["ends_at"],
+            "buttons_asked": report["buttons_asked"],
+            "buttons_heard": report["buttons_heard"],
+            "prompts_unanswered": report["prompts_unanswered"],
+            "not_heard": [
+                f"{s['label']}: {', '.join(s['not_heard'])}" for s in stations if s["not_heard"]
+            ],
+            "unanswered": [s["label"] for s in stations if s["prompt_unanswered"]],
+            "not_asked": [s["label"] for s in stations if s["not_asked"]],
+            "left_out": [s["label"] for s in stations if s["skipped"] in ("busy", "paused")],
+            "help_called": [s["label"] for s in stations if s["help_called"]],
+        }

@@ -28,6 +28,8 @@ from .core.engine.events import (
     StartCheckIn,
 )
 from .core.engine.state import Stage
+from .program_services import async_setup_program_services
+from .station_file_services import async_setup_station_file_services
 
 ATTR_STATION = "station"
 ATTR_ACTION = "action"
@@ -139,6 +141,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
             {**_STATION, probatio.Required(ATTR_OUTCOME): probatio.In([o.value for o in Outcome])}
         ),
     )
+    async_setup_program_services(hass)
     hass.services.async_register(
         DOMAIN,
         "pause",
@@ -147,3 +150,5 @@ def async_setup_services(hass: HomeAssistant) -> None:
             {**_STATION, probatio.Optional(ATTR_DURATION): cv.positive_time_period}
         ),
     )
+    # Stations of a site from one file, and back (docs/organisations.md).
+    async_setup_station_file_services(hass)

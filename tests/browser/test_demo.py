@@ -29,6 +29,7 @@ from playwright.async_api import Browser, Locator, Page, async_playwright, expec
 import psutil
 import pytest
 
+from custom_components.brave.core.stats import KINDS, OUTCOMES
 from scripts.lib.develop import dispatch_command
 from scripts.lib.seed_develop import DEMO_PASSWORD, DEMO_USER, RESPONDER, RESPONDER_PASSWORD, seed
 
@@ -64,7 +65,40 @@ GENERATE_80_ROOMS = """async () => {
     }
   }
   const dashboard = await strategy.generate({}, { entities, devices, states: {} });
-  return dashboard.views[0].sections.map((section) => section.cards[0].heading);
+  const attention = dashboard.views[0].sections[0].cards;
+  return {
+    headings: dashboard.views[0].sections.map((section) => section.cards[0].heading),
+    // What each list of the attention section shows: the states it lists, and its title.
+    lists: attention
+      .filter((card) => card.type === "entity-filter")
+      .map((card) => [card.conditions[0].state, card.card.title ?? null]),
+  };
+}"""
+
+
+# The statistics view for a site whose statistics are `brave:s_...`, two stations' series
+# recorded, the graphs by title with the long-term statistics each shows.
+GENERATE_STATISTICS = """async () => {
+  const strategy = customElements.get("ll-strategy-dashboard-brave");
+  const entity = (id, device, key) => ({
+    entity_id: id, device_id: device, platform: "brave", translation_key: key,
+  });
+  const entities = {
+    "sensor.s_summary": entity("sensor.s_summary", "site", "program_summary"),
+    "binary_sensor.s_dispatch": entity("binary_sensor.s_dispatch", "site", "dispatch_connected"),
+  };
+  const states = { "sensor.s_summary": { attributes: { statistic_prefix: "brave:s" } } };
+  const recorded = ["brave:s_station_b_alerts", "brave:s_alerts", "brave:s_station_a_alerts",
+    "brave:s_station_a_device_faults", "brave:other_station_c_alerts"];
+  const callWS = async () => recorded.map((statistic_id) => ({ statistic_id }));
+  const dashboard = await strategy.generate(
+    {}, { entities, devices: { site: { name: "Site" } }, states, callWS },
+  );
+  const graphs = {};
+  for (const card of dashboard.views[1].sections[0].cards) {
+    if (card.type === "statistics-graph") graphs[card.title] = card.entities;
+  }
+  return { views: dashboard.views.map((view) => view.title), graphs };
 }"""
 
 
@@ -318,7 +352,56 @@ async def test_demo_ladder_in_the_browser(stack: Stack, browser: Browser, tmp_pa
     ).to_contain_text("Occupied", timeout=UI_TIMEOUT_MS)
     await page.screenshot(path=shots / "brave-dashboard.png", full_page=True)
 
+    # The bedroom's page of what is shared, with whom and when, in plain words.
+    await brave_bedroom.locator("hui-button-card", has_text="What is shared").click()
+    shared = page.locator("hui-markdown-card")
+    await expect(shared).to_contain_text("What this station notices", timeout=UI_TIMEOUT_MS)
+    await expect(shared).to_contain_text("Nothing leaves this Home Assistant.")
+    await expect(shared).to_contain_text("(Bedroom)")
+    await page.screenshot(path=shots / "whats-shared.png", full_page=True)
+
     # A site with 80 rooms: a section per station, in the order people number rooms.
-    headings = await page.evaluate(GENERATE_80_ROOMS)
-    assert headings == ["Needs attention now", *(f"Room {n}" for n in range(1, 81))]
+    generated = await page.evaluate(GENERATE_80_ROOMS)
+    assert generated["headings"] == ["Needs attention now", *(f"Room {n}" for n in range(1, 81))]
+    # A test alert never needs attention: it is listed apart, as a test.
+    assert generated["lists"] == [
+        [
+            ["alert", "responder_attending", "countdown", "prompting", "cannot_monitor", "paused"],
+            None,
+        ],
+        [["test"], "Test alerts (not a call for help)"],
+    ]
+
+    # The program's numbers, as a coordinator shows them to a funder: this month's figures
+    # from the summary sensor, and graphs of the site's long-term statistics.
+    await page.goto(f"{stack.ha_url}/brave-site/statistics")
+    numbers = section(page, "Local reference dispatch: the program's numbers")
+    summary = numbers.locator("hui-markdown-card")
+    await expect(summary).to_contain_text(
+        re.compile(r"Alerts \(tests not included\)\s*\d"), timeout=UI_TIMEOUT_MS
+    )
+    await expect(summary).to_contain_text(re.compile(r"Acknowledged\s*1"))
+    await expect(numbers.locator("hui-statistics-graph-card")).to_have_count(10)
+    await page.screenshot(path=shots / "brave-statistics.png", full_page=True)
+    assert await page.evaluate(GENERATE_STATISTICS) == {
+        "views": ["Stations", "Statistics"],
+        "graphs": {
+            "Alerts by kind": [f"brave:s_alerts_{k}" for k in KINDS],
+            "Alerts by station": ["brave:s_station_a_alerts", "brave:s_station_b_alerts"],
+            "Alerts and test alerts": ["brave:s_alerts", "brave:s_test_alerts"],
+            "Acknowledged and on scene": ["brave:s_acknowledged", "brave:s_on_scene"],
+            "Time to acknowledgement and on scene": [
+                "brave:s_time_to_acknowledge",
+                "brave:s_time_to_on_scene",
+            ],
+            "Outcomes": [f"brave:s_outcome_{o}" for o in OUTCOMES],
+            "Visits and check-in sessions monitored": [
+                "brave:s_visits",
+                "brave:s_check_in_sessions",
+            ],
+            "Device faults": ["brave:s_device_faults"],
+            "Device faults by station": ["brave:s_station_a_device_faults"],
+            "Device uptime": ["brave:s_uptime"],
+        },
+    }
     await context.close()

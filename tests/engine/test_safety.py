@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from custom_components.brave.core.engine.config import Timers
 from custom_components.brave.core.engine.effects import (
     CannotMonitor,
     Escalate,
     MonitoringRestored,
+    Paused,
     Prompt,
     PromptAnswered,
+    Resumed,
     SendAlert,
     Trigger,
 )
@@ -49,7 +52,7 @@ def test_pause_without_end_holds_every_monitoring_timer() -> None:
     # Auto-resume off: a pause with no end of its own lasts until someone resumes.
     station = occupied(auto_resume=sec(0))
     feed(station, StartCheckIn(S))
-    assert feed(station, Pause(S + sec(10))) == []
+    assert feed(station, Pause(S + sec(10))) == [Paused(S + sec(10), False, None)]
     assert station.phase is Phase.PAUSED
     assert station.next_deadline is None
     assert run_until(station, S + sec(10 * DURATION)) == []
@@ -65,7 +68,10 @@ def test_pause_answers_an_open_prompt(stage: Phase) -> None:
     deadline = station.next_deadline
     assert deadline is not None
     paused = deadline - sec(1)
-    assert feed(station, Pause(paused)) == [PromptAnswered(paused, False, Trigger.STILLNESS)]
+    assert feed(station, Pause(paused)) == [
+        PromptAnswered(paused, False, Trigger.STILLNESS),
+        Paused(paused, False, None),
+    ]
     assert station.phase is Phase.PAUSED
     assert station.next_deadline is None
 
@@ -74,11 +80,12 @@ def test_pause_until_resumes_by_itself_and_rearms_from_then() -> None:
     station = make_station()
     feed(station, StartCheckIn(T0))
     until = T0 + sec(600)
-    assert feed(station, Pause(T0 + sec(10), until=until)) == []
+    assert feed(station, Pause(T0 + sec(10), until=until)) == [Paused(T0 + sec(10), False, until)]
     assert station.phase is Phase.PAUSED
     assert station.next_deadline == until
 
-    assert tick_next(station) == []
+    # The pause ends by itself, and says so.
+    assert tick_next(station) == [Resumed(until, False)]
     assert station.phase is Phase.CHECK_IN
     assert station.state.paused_until is None
     assert station.next_deadline == until + sec(INTERVAL)
@@ -96,7 +103,7 @@ def test_resume_rearms_stillness_and_moves_an_overdue_duration() -> None:
     station = occupied()
     feed(station, Pause(S + sec(10)))
     resumed = S + sec(DURATION + 300)
-    assert feed(station, Resume(resumed)) == []
+    assert feed(station, Resume(resumed)) == [Resumed(resumed, False)]
     assert station.phase is Phase.OCCUPIED
     assert station.state.next_duration == resumed + sec(DURATION)
     assert station.next_deadline == resumed + sec(STILLNESS)
@@ -120,7 +127,9 @@ def test_pause_does_not_stop_an_alert_already_sent() -> None:
     station = make_station()
     (alert,) = feed(station, Pressed(T0))
     assert isinstance(alert, SendAlert)
-    assert feed(station, Pause(T0 + sec(10))) == []
+    assert feed(station, Pause(T0 + sec(10))) == [
+        Paused(T0 + sec(10), False, T0 + sec(10) + Timers().auto_resume)
+    ]
     assert station.phase is Phase.ALERT
     assert len(only(run_until(station, T0 + sec(3600)), Escalate)) == 4
 

@@ -18,20 +18,26 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from ..conftest import BUTTON, STATION_ID, RunningServer, site_with_station
-from ..helpers import advance, entity_id, setup_site, station_state
+from ..helpers import advance, enable_before_setup, entity_id, setup_site, station_state
 from .ladder import MODES, OPTIONS, Mode, Record, expected_events, expected_told
 
 NEW_BUTTON = "event.new_button"
 
 
 async def _to_first_reminder(
-    hass: HomeAssistant, server: RunningServer, freezer: FrozenDateTimeFactory, mode: Mode
+    hass: HomeAssistant,
+    server: RunningServer,
+    freezer: FrozenDateTimeFactory,
+    mode: Mode,
+    numbers: tuple[str, ...] = (),
 ) -> tuple[Record, MockConfigEntry, list[Any]]:
     record = Record()
     record.prepare(hass)
     mode.room(hass)
     hass.states.async_set(NEW_BUTTON, "unknown")
     entry = site_with_station(server, mode.data, options=OPTIONS)
+    # Timer numbers are off by default: these were enabled by a person.
+    enable_before_setup(hass, entry, "number", *numbers)
     await setup_site(hass, entry)
     record.start = dt_util.utcnow()
     await mode.begin(hass, freezer)
@@ -115,7 +121,7 @@ async def test_a_shorter_reminder_during_an_alert_replans_without_repeating(
 ) -> None:
     """The reminder timer goes from 120 s to 60 s 30 s after the first reminder: the second
     comes 60 s after the first, the final 60 s after that, each once."""
-    record, _, _ = await _to_first_reminder(hass, dispatch_server, freezer, mode)
+    record, _, _ = await _to_first_reminder(hass, dispatch_server, freezer, mode, ("reminder",))
     await advance(hass, freezer, 30)
     await hass.services.async_call(
         "number",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -37,7 +38,10 @@ async def test_platform(
     snapshot: SnapshotAssertion,
     dispatch_server: RunningServer,
     platform: Platform,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
+    # The site's monthly summary names the month: the picture never depends on today's date.
+    freezer.move_to("2026-11-15T12:00:00+00:00")
     entry = site_with_station(
         dispatch_server, station_data(room_sensing=True, door=True), entry_id="site0001"
     )

@@ -38,6 +38,7 @@ from ..core.payloads import alert_request, event_request, idempotency_key
 from ..core.words.home import help_called_notification
 from ..core.words.responders import ResponderMessage, responder_text
 from .dispatch_sender import DispatchSender
+from .local_fallback import LOCAL_FALLBACK
 from .responders import Responders, Target
 from .station_driver import StationDriver
 
@@ -256,12 +257,16 @@ class Alerting:
 
     @callback
     def on_dispatch_failure(self, write: Write, reason: str) -> None:
-        """The service has not taken an alert: the fallback group hears what it would have."""
+        """The service has not taken an alert: the fallback group hears what it would have.
+
+        So do the people in the building (the local fallback): the service may be out of
+        reach because the internet is, and with it every cloud notify service.
+        """
         # The body is as it was queued (maybe before a restart): a lost field never silences.
         kind = str(write.body.get("kind") or _UNKNOWN_KIND)
         text = self._text(ResponderMessage.DISPATCH_DOWN, write.alert_key, kind=kind)
         self.responders.send(
-            self.responders.targets([FALLBACK]),
+            self.responders.targets([FALLBACK, LOCAL_FALLBACK]),
             text,
             alert_key=write.alert_key,
             details=_stored_details(write.body),

@@ -5,35 +5,38 @@ Each site names its responder groups in its options, one target per line:
 an SMS service) makes the target an SMS target: its messages are cut to one segment. A target
 on `notify.mobile_app_*` gets actions (on my way, occupant okay, space empty); SMS replies come
 back through the core twilio integration's `twilio_data_received` event ("ok" or "8" takes
-the alert, a number records the outcome).
+the alert, a number records the outcome). The local fallback group may also name speakers,
+sirens and lights (local_fallback.py); it hears any message a target outside failed to take.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 import hashlib
 import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 
 from ..const import DOMAIN
 from ..core.engine.events import Outcome
 from ..core.sms import one_segment, parse_sms_reply
 from ..core.words import pick
 from ..core.words.responders import ACTION_TITLES
+from .local_fallback import LOCAL_DOMAINS, LOCAL_FALLBACK, Cover
 
 _LOGGER = logging.getLogger(__name__)
 
-GROUPS = ("first_responders", "staff", "fallback", "health_contacts")
+GROUPS = ("first_responders", "staff", "fallback", LOCAL_FALLBACK, "health_contacts")
 # How an unnamed responder of each group is called (numbered within the group).
 _GROUP_NAMES = {
     "first_responders": "Responder",
     "staff": "Staff",
     "fallback": "Backup responder",
+    LOCAL_FALLBACK: "Local responder",
     "health_contacts": "Device contact",
 }
 EVENT_MOBILE_ACTION = "mobile_app_notification_action"
@@ -62,21 +65,41 @@ class Target:
         """Short stable id used in notification actions."""
         return hashlib.sha256(f"{self.service}:{self.recipient}".encode()).hexdigest()[:8]
 
+    @property
+    def domain(self) -> str:
+        """notify, or a local fallback's tts, siren or light."""
+        return self.service.partition(".")[0]
 
-def parse_target(line: str, fallback_name: str = "Responder") -> Target:
+    @property
+    def sms(self) -> bool:
+        """Whether its messages go to a recipient of a notify service (SMS)."""
+        return self.domain == "notify" and self.recipient is not None
+
+    @property
+    def calls_only(self) -> bool:
+        """A siren or a light: it can call people to act, not tell them anything."""
+        return self.domain in ("siren", "light")
+
+
+def parse_target(line: str, fallback_name: str = "Responder", *, local: bool = False) -> Target:
     """Read one target line: `[Name =] notify.<service or entity>[:<recipient>]`.
 
-    A line without a name gets `fallback_name`: never its phone number or address, which would
-    then show in entities and diagnostics and be spoken in the room.
+    With `local` (the local fallback group) also `tts.<engine>:media_player.<speaker>`,
+    `siren.<entity>` and `light.<entity>`. A line without a name gets `fallback_name`: never its
+    phone number or address, which would then show in entities and diagnostics and be spoken
+    in the room.
     """
     name, _, spec = line.strip().rpartition("=")
     service, colon, recipient = spec.strip().partition(":")
     domain, _, service_name = service.partition(".")
+    speaker = domain == "tts" and recipient.strip().startswith("media_player.")
     if (
-        domain != "notify"
+        not (domain == "notify" or (local and domain in LOCAL_DOMAINS))
         or not service_name
         or " " in service
         or (colon and not recipient.strip())
+        or (domain == "tts") != speaker
+        or (domain in ("siren", "light") and colon)
     ):
         raise InvalidTargetError(line)
     return Target(
@@ -86,10 +109,12 @@ def parse_target(line: str, fallback_name: str = "Responder") -> Target:
     )
 
 
-def parse_targets(text: str) -> tuple[Target, ...]:
-    """Read one target per line."""
+def parse_targets(text: str, *, local: bool = False) -> tuple[Target, ...]:
+    """Read one target per line (`local`: the local fallback group's forms too)."""
     lines = [line for line in text.splitlines() if line.strip()]
-    return tuple(parse_target(line, f"Responder {n}") for n, line in enumerate(lines, start=1))
+    return tuple(
+        parse_target(line, f"Responder {n}", local=local) for n, line in enumerate(lines, start=1)
+    )
 
 
 def _usable_targets(group: str, text: str) -> tuple[Target, ...]:
@@ -99,7 +124,8 @@ def _usable_targets(group: str, text: str) -> tuple[Target, ...]:
         if not line.strip():
             continue
         try:
-            targets.append(parse_target(line, f"{_GROUP_NAMES[group]} {len(targets) + 1}"))
+            name = f"{_GROUP_NAMES[group]} {len(targets) + 1}"
+            targets.append(parse_target(line, name, local=group == LOCAL_FALLBACK))
         except InvalidTargetError:
             # The line number, not the line: it may hold a name or a phone number.
             _LOGGER.error("Ignoring the unreadable %s target on line %s", group, number)
@@ -195,22 +221,80 @@ class Responders:
         """Send text to targets.
 
         `details` (address, access notes) follows the text; SMS are cut to one segment from the
-        end, so the text itself always fits.
+        end, so the text itself always fits. Sirens and lights only answer calls to act
+        (`actions`), never a drill. If a target outside the local fallback group fails to
+        take the message, that group hears it (local_fallback.py).
         """
         info = self.alerts.get(alert_key) if alert_key else None
+        drill = info is not None and info.test
+        targets = [t for t in targets if not t.calls_only or (actions and not drill)]
+        local = {t.rid: t for t in self.groups[LOCAL_FALLBACK]}
+        outside = [t for t in targets if t.rid not in local]
+        to_cover = [t for rid, t in local.items() if rid not in {t.rid for t in targets}]
+        cover = None
+        if outside and to_cover:
+            tell_local = partial(
+                self.send, to_cover, text, alert_key=alert_key, details=details, actions=actions
+            )
+            cover = Cover(self.hass, len(outside), tell_local)
         for target in targets:
             if info is not None:
                 info.rids.add(target.rid)
-                if target.recipient and alert_key is not None:
+                if target.sms and alert_key is not None:
                     self.latest[target.rid] = alert_key
-            message = f"{text} {details}".strip()
             self.entry.async_create_task(
                 self.hass,
-                self._send_one(target, message, alert_key if actions else None),
+                self._send_one(
+                    target,
+                    text,
+                    details,
+                    alert_key if actions else None,
+                    cover if target.rid not in local else None,
+                ),
                 f"{DOMAIN} notify {target.service}",
             )
 
-    async def _send_one(self, target: Target, message: str, alert_key: str | None) -> None:
+    async def _send_one(
+        self,
+        target: Target,
+        text: str,
+        details: str,
+        alert_key: str | None,
+        cover: Cover | None,
+    ) -> None:
+        try:
+            await self.hass.services.async_call(
+                *self._call(target, text, details, alert_key), blocking=True
+            )
+        except Exception as err:  # noqa: BLE001 (whatever a notify platform raises, the locals hear)
+            # The target's id, not its name or number: logs carry no personal details.
+            _LOGGER.error(
+                "Could not reach responder %s via %s: %s", target.rid, target.service, err
+            )
+            if cover is not None:
+                cover.failed()
+        else:
+            if cover is not None:
+                cover.delivered()
+
+    def _call(
+        self, target: Target, text: str, details: str, alert_key: str | None
+    ) -> tuple[str, str, dict[str, Any]]:
+        """The service call that reaches one target."""
+        message = f"{text} {details}".strip()
+        entity = {"entity_id": target.service}
+        match target.domain:
+            case "tts":
+                # Spoken aloud in a shared room: the words, never the address or contacts.
+                return (
+                    "tts",
+                    "speak",
+                    {**entity, "media_player_entity_id": target.recipient, "message": text},
+                )
+            case "siren":
+                return "siren", "turn_on", entity
+            case "light":
+                return "light", "turn_on", {**entity, "flash": "long"}
         domain, service = target.service.split(".", 1)
         data: dict[str, Any]
         if target.recipient is None and self.hass.states.get(target.service) is not None:
@@ -233,13 +317,7 @@ class Responders:
                         for code, title in titles.items()
                     ],
                 }
-        try:
-            await self.hass.services.async_call(domain, service, data, blocking=True)
-        except HomeAssistantError as err:
-            # The target's id, not its name or number: logs carry no personal details.
-            _LOGGER.error(
-                "Could not reach responder %s via %s: %s", target.rid, target.service, err
-            )
+        return domain, service, data
 
     @callback
     def _on_mobile_action(self, event: Event) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 import logging
 from typing import Any
 
@@ -13,13 +15,15 @@ from ..const import DOMAIN
 from ..core.engine.effects import (
     CountdownStarted,
     Effect,
+    Paused,
     Prompt,
     PromptAnswered,
     ResponderAttending,
+    Resumed,
     SendAlert,
     Trigger,
 )
-from ..core.words.room import RoomMessage, room_text
+from ..core.words.room import RoomMessage, paused_text, room_text
 from .station_driver import StationDriver
 
 _LOGGER = logging.getLogger(__name__)
@@ -33,6 +37,19 @@ class Room:
         self.hass = hass
         self.entry = entry
         self.language = language
+        # Stations whose words go back to the person who just spoke to a voice device in the
+        # room, instead of out of the room's speaker a second time.
+        self._captures: dict[str, list[str]] = {}
+
+    @contextmanager
+    def captured(self, station_id: str) -> Iterator[list[str]]:
+        """Collect what a station would say while the block runs, instead of saying it."""
+        said: list[str] = []
+        self._captures[station_id] = said
+        try:
+            yield said
+        finally:
+            del self._captures[station_id]
 
     @callback
     def perform(self, driver: StationDriver, effect: Effect) -> None:
@@ -54,13 +71,29 @@ class Room:
                 self._say(driver, RoomMessage.HELP_CALLED)
             case ResponderAttending(responder=responder):
                 self._say(driver, RoomMessage.RESPONDER_COMING, responder=responder)
+            case Paused(until=until):
+                minutes = (
+                    None
+                    if until is None
+                    else max(1, round((until - effect.at).total_seconds() / 60))
+                )
+                self.announce(driver, paused_text(self.language, minutes, help_mode=help_mode))
+            case Resumed():
+                self._say(driver, RoomMessage.RESUMED)
 
     @callback
     def _say(
         self, driver: StationDriver, message: RoomMessage, *, flash: bool = False, **values: Any
     ) -> None:
+        self.announce(driver, room_text(self.language, message, **values), flash=flash)
+
+    @callback
+    def announce(self, driver: StationDriver, text: str, *, flash: bool = False) -> None:
+        """Say a text in the room through the station's speaker, screen and light."""
+        if (said := self._captures.get(driver.station_id)) is not None:
+            said.append(text)
+            return
         b = driver.bindings
-        text = room_text(self.language, message, **values)
         calls: list[tuple[str, str, dict[str, Any]]] = []
         if b.tts and b.media_player:
             speak = {"entity_id": b.tts, "media_player_entity_id": b.media_player, "message": text}

@@ -29,7 +29,9 @@ from .alerting import Alerting
 from .clock import SiteClock
 from .dispatch_client import DispatchClient, DispatchError
 from .dispatch_sender import DispatchSender
+from .drills import SiteDrills
 from .health_watcher import HealthMonitor
+from .program_stats import ProgramStatistics
 from .radar_lookup import with_radar
 from .responders import Responders
 from .room import Room
@@ -81,6 +83,9 @@ class BraveSite:
         self.alerting = Alerting(hass, entry, self.sender, self.responders, self.language)
         self.room = Room(hass, entry, self.language)
         self.health = HealthMonitor(hass, entry, self.responders, self.language)
+        # Drills and program statistics (docs/drills-and-statistics.md) follow the drivers as built.
+        self.drills = SiteDrills(hass, entry, self.drivers, self.room, self.responders)
+        self.program = ProgramStatistics(hass, entry, self.drivers, self.health)
         self.seen = SeenEvents()
         # The last status seen per dispatch alert id, so each change is handled once.
         self._statuses: dict[str, str] = {}
@@ -129,16 +134,20 @@ class BraveSite:
         self._unsubs.append(
             self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_FINAL_WRITE, self._final_write)
         )
+        await self.program.async_start()
         for driver in self.drivers.values():
             # Deadlines that passed while Home Assistant was stopped fire now, marked late.
             driver.start()
             self.alerting.restore(driver)
         sensing.sync_all(self.clock.now())
+        await self.drills.async_start()
 
     async def async_stop(self) -> None:
         """Stop timers and listeners, and save everything now."""
         for unsub in self._unsubs:
             unsub()
+        await self.drills.async_stop()
+        await self.program.async_stop()
         for driver in self.drivers.values():
             driver.stop()
         await self.sender.async_stop()
@@ -244,6 +253,8 @@ class BraveSite:
         if polled and self.entry.data.get(CONF_CALLBACK_URL) is not None:
             self._webhook_missed()
         self._statuses[alert_id] = status
+        # Asked before the status can close the alert: its last events are a test's too.
+        test = driver.is_test(alert_key)
         found = meaning(status, outcome)
         who = display_name(responder)
         match found.reaction:
@@ -257,7 +268,7 @@ class BraveSite:
             attributes = {"alert_key": alert_key}
             if found.reaction is Reaction.ATTENDING:
                 attributes["responder"] = who
-            driver.fire_event(found.event, attributes)
+            driver.fire_event(found.event, attributes, test=test)
         # What the service said (and whom it made us tell) is on disk before a crash could
         # make a poll or a replayed webhook tell them again.
         self.storage.save_now()

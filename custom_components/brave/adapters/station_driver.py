@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 
-from ..core.alert_steps import event_attributes, event_name
+from ..core.alert_steps import event_attributes, event_name, test_step
 from ..core.engine.effects import (
     AlertClosed,
     CannotMonitor,
@@ -132,10 +132,20 @@ class StationDriver:
         return lambda: self._event_listeners.remove(listener)
 
     @callback
-    def fire_event(self, name: str, attributes: dict[str, Any]) -> None:
-        """An event of the station (an effect, or a status from the dispatch service)."""
+    def fire_event(self, name: str, attributes: dict[str, Any], *, test: bool = False) -> None:
+        """An event of the station (an effect, or a status from the dispatch service).
+
+        Every step of a test alert has a test type (`test_alert`) and `test: true`: drills
+        look like drills in every event too.
+        """
+        if test or attributes.get("alert_key") in self._tests:
+            name, attributes = test_step(name), {**attributes, "test": True}
         for listener in list(self._event_listeners):
             listener(name, attributes)
+
+    def is_test(self, alert_key: str) -> bool:
+        """Whether an alert of this station still open here is a test."""
+        return alert_key in self._tests
 
     @callback
     def changed(self) -> None:
@@ -228,15 +238,11 @@ class StationDriver:
                 self.station_id,
                 name,
             )
-        attributes = event_attributes(effect)
         if isinstance(effect, SendAlert) and effect.trigger is Trigger.TEST:
             self._tests.add(effect.alert_key)
-        if attributes.get("alert_key") in self._tests:
-            # Drills look like drills in every event too.
-            attributes["test"] = True
-            if isinstance(effect, AlertClosed):
-                self._tests.discard(effect.alert_key)
-        self.fire_event(name, attributes)
+        self.fire_event(name, event_attributes(effect))
+        if isinstance(effect, AlertClosed):
+            self._tests.discard(effect.alert_key)
         for performer in self._performers:
             performer.perform(self, effect)
 

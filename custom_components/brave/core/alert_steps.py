@@ -14,9 +14,11 @@ from .engine.effects import (
     MonitoringRestored,
     MorePresses,
     OccupantOk,
+    Paused,
     Prompt,
     PromptAnswered,
     ResponderAttending,
+    Resumed,
     SendAlert,
 )
 
@@ -32,10 +34,27 @@ _NAMES: dict[type[Effect], str] = {
     AlertClosed: "resolved",
     CannotMonitor: "cannot_monitor",
     MonitoringRestored: "monitoring_restored",
+    Paused: "paused",
+    Resumed: "resumed",
 }
 
 # Status updates from the dispatch service that have no engine effect of their own.
 DISPATCH_STATUS_EVENTS = ["en_route", "on_scene", "dispatch_cancelled", "dispatch_failed"]
+
+# A test alert's steps have types of their own, so that nothing reads a test as a real call
+# for help: `test_alert`, `test_resolved`, ...
+TEST_PREFIX = "test_"
+TEST_STEPS = [
+    "alert",
+    "reminder",
+    "fallback",
+    "final",
+    "occupant_ok",
+    "door_opened",
+    "responder_attending",
+    "resolved",
+    *DISPATCH_STATUS_EVENTS,
+]
 
 EVENT_TYPES = [
     *_NAMES.values(),
@@ -43,7 +62,19 @@ EVENT_TYPES = [
     "fallback",
     "final",
     *DISPATCH_STATUS_EVENTS,
+    *(TEST_PREFIX + step for step in TEST_STEPS),
 ]
+
+
+def test_step(name: str) -> str:
+    """The event type of a step of a test alert."""
+    return TEST_PREFIX + name if name in TEST_STEPS else name
+
+
+def step_of(name: str) -> tuple[str, bool]:
+    """The step an event type names, and whether it is a test alert's."""
+    step = name.removeprefix(TEST_PREFIX)
+    return (step, True) if step != name and step in TEST_STEPS else (name, False)
 
 
 def event_name(effect: Effect) -> str:
@@ -59,4 +90,7 @@ def event_attributes(effect: Effect) -> dict[str, Any]:
     for name in ("alert_key", "trigger", "reminder", "presses", "outcome", "sensor", "responder"):
         if (value := getattr(effect, name, None)) is not None:
             attrs[name] = value if isinstance(value, int) else str(value)
+    if isinstance(effect, Paused):
+        # When the pause ends by itself (None: when someone resumes it).
+        attrs["until"] = effect.until.isoformat() if effect.until else None
     return attrs

@@ -4,7 +4,8 @@ Pure functions, no Home Assistant imports: the listening is in devices/buttons.p
 
 A learned button is stored in a station's sensors section, one dict per button:
 `{"source": "zha", "ieee": "a4:c1:38:...", "help": [...], "answer": [...],
-"start_check_in": [...]}` or the same with `"source": "mqtt", "topic": "<base>/<name>"`.
+"start_check_in": [...], "pause": [...]}` or the same with `"source": "mqtt", "topic":
+"<base>/<name>"` (`pause` is stored only when set).
 A gesture is what the stack names the press: a `zha_event`'s `command` (attribute reports
 carry their value, e.g. `attribute_updated:2`), or Zigbee2MQTT's `action`.
 """
@@ -170,6 +171,7 @@ class LearnedButton:
     help: tuple[str, ...] = ()
     answer: tuple[str, ...] = ()
     start_check_in: tuple[str, ...] = ()
+    pause: tuple[str, ...] = ()
 
     def action_for(self, gesture: str) -> PressAction | None:
         """What a gesture means; None for a gesture listed nowhere."""
@@ -179,18 +181,24 @@ class LearnedButton:
             return PressAction.ANSWER
         if gesture in self.start_check_in:
             return PressAction.START_CHECK_IN
+        if gesture in self.pause:
+            return PressAction.PAUSE
         return None
 
     def as_dict(self) -> dict[str, Any]:
         """The stored form (a station's sensors section)."""
         where = "ieee" if self.source == SOURCE_ZHA else "topic"
-        return {
+        stored: dict[str, Any] = {
             "source": self.source,
             where: self.key,
             "help": list(self.help),
             "answer": list(self.answer),
             "start_check_in": list(self.start_check_in),
         }
+        if self.pause:
+            # Only when set: buttons learned before the pause gesture stay as they were.
+            stored["pause"] = list(self.pause)
+        return stored
 
 
 def _gestures(value: object) -> tuple[str, ...]:
@@ -221,6 +229,7 @@ def learned_button(raw: object) -> LearnedButton | None:
         help=_gestures(raw.get("help")),
         answer=_gestures(raw.get("answer")),
         start_check_in=_gestures(raw.get("start_check_in")),
+        pause=_gestures(raw.get("pause")),
     )
 
 

@@ -24,6 +24,7 @@ from ..const import (
     CONF_MEDIA_PLAYER,
     CONF_MOTION,
     CONF_NOTIFY,
+    CONF_PAUSE_GESTURE,
     CONF_PLAN_NOTES,
     CONF_PRESENCE,
     CONF_RELEASE_ON_HELP,
@@ -61,6 +62,18 @@ TIMER_FIELDS = (
     "reminder",
     "auto_resume",
 )
+# The range each timer may be set to, in seconds: the number entities' limits and the station
+# files' (docs/organisations.md).
+TIMER_LIMITS: dict[str, tuple[int, int]] = {
+    "stillness": (60, 3600),
+    "duration": (300, 14400),
+    "check_in_interval": (60, 7200),
+    "answer_window": (10, 600),
+    "countdown": (5, 300),
+    "reminder": (30, 1800),
+    # 0 keeps a pause until someone resumes.
+    "auto_resume": (0, 86400),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +147,8 @@ class Bindings:
     learned_buttons: tuple[LearnedButton, ...] = ()
     check_in_gesture: str | None = None
     answer_gesture: str | None = None
+    # Pauses monitoring, or resumes it while paused.
+    pause_gesture: str | None = None
     tts: str | None = None
     media_player: str | None = None
     light: str | None = None
@@ -144,13 +159,16 @@ class Bindings:
     def entity_press_action(self, state: str, event_type: object) -> PressAction:
         """What a press on a bound button entity means, by its gesture (state or event type).
 
-        A gesture named for check-ins or answers means that; any other press calls for help.
+        A gesture named for check-ins, answers or pausing means that; any other press calls for
+        help.
         """
         gestures = (state, event_type)
         if self.check_in_gesture is not None and self.check_in_gesture in gestures:
             return PressAction.START_CHECK_IN
         if self.answer_gesture is not None and self.answer_gesture in gestures:
             return PressAction.ANSWER
+        if self.pause_gesture is not None and self.pause_gesture in gestures:
+            return PressAction.PAUSE
         return PressAction.HELP
 
     @property
@@ -170,6 +188,7 @@ def bindings_from(data: dict[str, Any]) -> Bindings:
         learned_buttons=learned_buttons(sensors.get(CONF_LEARNED_BUTTONS)),
         check_in_gesture=sensors.get(CONF_CHECK_IN_GESTURE) or None,
         answer_gesture=sensors.get(CONF_ANSWER_GESTURE) or None,
+        pause_gesture=sensors.get(CONF_PAUSE_GESTURE) or None,
         tts=prompts.get(CONF_TTS) or None,
         media_player=prompts.get(CONF_MEDIA_PLAYER) or None,
         light=prompts.get(CONF_LIGHT) or None,

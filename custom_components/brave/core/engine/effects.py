@@ -140,6 +140,18 @@ class AlertClosed(Effect):
 
 
 @dataclass(frozen=True, slots=True)
+class Paused(Effect):
+    """Monitoring is paused, until `until` (None: until someone resumes it)."""
+
+    until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed(Effect):
+    """Monitoring is back on (resumed by someone, or the pause ended by itself)."""
+
+
+@dataclass(frozen=True, slots=True)
 class CannotMonitor(Effect):
     """A bound sensor is gone during a session: tell staff and health contacts."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .config import StationConfig
@@ -13,12 +13,14 @@ class PressAction(StrEnum):
     """What a button gesture is configured to mean.
 
     A help gesture always calls for help, even during a prompt. Any other gesture (and any
-    press on a station without the help-button mode) answers a prompt.
+    press on a station without the help-button mode) answers a prompt. A pause gesture pauses
+    monitoring, or resumes it while paused.
     """
 
     HELP = "help"
     ANSWER = "answer"
     START_CHECK_IN = "start_check_in"
+    PAUSE = "pause"
 
 
 class Outcome(StrEnum):
@@ -88,8 +90,19 @@ class ImOk(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class AskedForHelp(Event):
+    """The occupant asked for help in words (voice): a help request whatever the button modes."""
+
+
+@dataclass(frozen=True, slots=True)
 class StartCheckIn(Event):
-    """Begin a check-in session."""
+    """Begin a check-in session, at the station's interval or one of its own.
+
+    With an interval during a session, the session takes it and the next prompt is that far
+    from now.
+    """
+
+    interval: timedelta | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,8 @@ class StationState:
     check_in_active: bool = False
     next_prompt: datetime | None = None
     missed_check_ins: int = 0
+    # The session's own interval in seconds ("check on me every ten minutes"); 0: the station's.
+    check_in_every_s: int = 0
     # Escalation.
     ladder: Ladder | None = None
     alert_seq: int = 0
@@ -239,6 +241,7 @@ def load_state(data: Any) -> StationState:
         check_in_active=r.flag("check_in_active"),
         next_prompt=r.time("next_prompt"),
         missed_check_ins=r.count("missed_check_ins"),
+        check_in_every_s=r.count("check_in_every_s"),
         ladder=_ladder(r.data.get("ladder")),
         alert_seq=r.count("alert_seq"),
         open_alerts=r.strings("open_alerts"),

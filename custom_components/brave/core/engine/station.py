@@ -22,9 +22,11 @@ from .effects import (
     MonitoringRestored,
     MorePresses,
     OccupantOk,
+    Paused,
     Prompt,
     PromptAnswered,
     ResponderAttending,
+    Resumed,
     SendAlert,
     Step,
     Trigger,
@@ -33,6 +35,7 @@ from .effects import (
 from .events import (
     ENDING_OUTCOMES,
     Acknowledged,
+    AskedForHelp,
     DoorChanged,
     EndCheckIn,
     Event,
@@ -140,11 +143,14 @@ class Station:
             case DoorChanged(open=is_open):
                 effects += self._on_door(event.at, is_open)
             case Pressed(action=action):
-                effects += self._on_press(event.at, action)
+                calls_for_help = action is PressAction.HELP and self.config.help_button
+                effects += self._on_press(event.at, action, calls_for_help=calls_for_help)
+            case AskedForHelp():
+                effects += self._on_press(event.at, PressAction.HELP, calls_for_help=True)
             case ImOk():
                 effects += self._on_im_ok(event.at)
-            case StartCheckIn():
-                self._start_check_in(event.at)
+            case StartCheckIn(interval=interval):
+                self._start_check_in(event.at, interval)
             case EndCheckIn():
                 effects += self._end_check_in(event.at)
             case Acknowledged(alert_key=key, responder=responder):
@@ -156,7 +162,7 @@ class Station:
             case Pause(until=until):
                 effects += self._pause(event.at, until)
             case Resume():
-                self._resume(event.at)
+                effects += self._resume(event.at)
             case SendTest():
                 if self.state.ladder is None:
                     effects += self._alert(event.at, Trigger.TEST, event.at, {})
@@ -254,8 +260,7 @@ class Station:
         return [self._notify_presses(ladder, when)]
 
     def _fire_resume(self, when: datetime, now: datetime) -> list[Effect]:
-        self._resume(when)
-        return []
+        return self._resume(when, late=now - when > LATE_AFTER)
 
     def _fire_presence(self, when: datetime, now: datetime) -> list[Effect]:
         s = self.state
@@ -369,10 +374,15 @@ class Station:
         self._sign_of_life(at)
         return [PromptAnswered(at, False, trigger)]
 
+    def _check_in_interval(self) -> timedelta:
+        """The session's own interval, or the station's."""
+        own = self.state.check_in_every_s
+        return timedelta(seconds=own) if own else self.config.timers.check_in_interval
+
     def _sign_of_life(self, at: datetime) -> None:
         s = self.state
         if s.check_in_active:
-            s.next_prompt = at + self.config.timers.check_in_interval
+            s.next_prompt = at + self._check_in_interval()
         if s.session_start is not None and not s.moving:
             s.still_since = at
 
@@ -440,10 +450,14 @@ class Station:
             return self._cancel_prompt(at)
         return [DoorOpened(at, False, ladder.alert_key)]
 
-    def _on_press(self, at: datetime, action: PressAction) -> list[Effect]:  # noqa: PLR0911
+    def _on_press(  # noqa: PLR0911 (one case per gesture)
+        self, at: datetime, action: PressAction, *, calls_for_help: bool
+    ) -> list[Effect]:
         s, cfg = self.state, self.config
         ladder = s.ladder
-        calls_for_help = action is PressAction.HELP and cfg.help_button
+        if action is PressAction.PAUSE:
+            # The person is there and chose: pausing answers a prompt; pressed again, resumes.
+            return self._resume(at) if s.paused else self._pause(at, None)
         if ladder is not None and ladder.stage in CANCELLABLE:
             if not calls_for_help:
                 # Any other gesture answers a prompt or stops the countdown.
@@ -456,7 +470,7 @@ class Station:
         if action is PressAction.ANSWER:
             return self._on_im_ok(at)
         if action is PressAction.START_CHECK_IN:
-            self._start_check_in(at)
+            self._start_check_in(at, None)
             return []
         if not calls_for_help:
             self._sign_of_life(at)
@@ -514,18 +528,27 @@ class Station:
         self._sign_of_life(at)
         return [OccupantOk(at, False, ladder.alert_key)]
 
-    def _start_check_in(self, at: datetime) -> None:
+    def _start_check_in(self, at: datetime, interval: timedelta | None) -> None:
         s = self.state
-        if not self.config.check_in or s.check_in_active:
+        if not self.config.check_in:
+            return
+        if s.check_in_active:
+            if interval is not None:
+                # A new rhythm for the session in progress, counted from now.
+                s.check_in_every_s = max(1, round(interval.total_seconds()))
+                if s.next_prompt is not None:
+                    s.next_prompt = at + self._check_in_interval()
             return
         s.check_in_active = True
         s.missed_check_ins = 0
-        s.next_prompt = at + self.config.timers.check_in_interval
+        s.check_in_every_s = 0 if interval is None else max(1, round(interval.total_seconds()))
+        s.next_prompt = at + self._check_in_interval()
 
     def _end_check_in(self, at: datetime) -> list[Effect]:
         s = self.state
         s.check_in_active = False
         s.next_prompt = None
+        s.check_in_every_s = 0
         if (
             s.ladder is not None
             and s.ladder.trigger is Trigger.MISSED_CHECK_IN
@@ -559,6 +582,7 @@ class Station:
             self._end_session()
             s.check_in_active = False
             s.next_prompt = None
+            s.check_in_every_s = 0
         else:
             if outcome is Outcome.OCCUPANT_OK:
                 s.stillness_alerted = False
@@ -590,20 +614,23 @@ class Station:
         s.paused_at = at
         s.pause_default = until is None
         s.paused_until = until if until is not None else self._default_resume(at)
+        effects: list[Effect] = []
         if s.ladder is not None and s.ladder.stage in CANCELLABLE:
-            return self._cancel_prompt(at)
-        return []
+            effects += self._cancel_prompt(at)
+        # The room says so: nobody should believe they are watched while they are not.
+        return [*effects, Paused(at, False, s.paused_until)]
 
-    def _resume(self, at: datetime) -> None:
+    def _resume(self, at: datetime, *, late: bool = False) -> list[Effect]:
         s = self.state
         if not s.paused:
-            return
+            return []
         s.paused = False
         s.paused_until = s.paused_at = None
         s.pause_default = False
         self._sign_of_life(at)
         if s.next_duration is not None and s.next_duration <= at:
             s.next_duration = at + self.config.timers.duration_repeat
+        return [Resumed(at, late)]
 
     def _default_resume(self, paused_at: datetime) -> datetime | None:
         auto = self.config.timers.auto_resume
@@ -629,7 +656,9 @@ class Station:
                 Stage.COUNTDOWN: "countdown",
             }.get(ladder.stage, "reminder")
             ladder.deadline = moved(ladder.deadline, getattr(old, timer), getattr(new, timer))
-        s.next_prompt = moved(s.next_prompt, old.check_in_interval, new.check_in_interval)
+        if not s.check_in_every_s:
+            # A session with its own interval keeps it.
+            s.next_prompt = moved(s.next_prompt, old.check_in_interval, new.check_in_interval)
         if s.session_start is not None and s.next_duration is not None:
             if s.next_duration == s.session_start + old.duration:
                 s.next_duration = moved(s.next_duration, old.duration, new.duration)
