@@ -329,7 +329,7 @@ def _punctuality_rows(scale: list[dict[str, Any]]) -> list[Row]:
         out.append(
             Row(
                 f"  not measured in {len(tried) - len(punctual)} of {len(tried)} runs: no "
-                "station had its reminder timer entity (entity limit)",
+                "station of the site was running",
                 "",
                 "",
                 "",

@@ -338,24 +338,21 @@ async def punctuality(
 ) -> dict[str, Any]:
     """Stations' first reminders, due at staggered times: received time minus deadline.
 
-    Each station's reminder timer is set through its number entity; its button is pressed
-    (an alert at once); the reminder leaves at alert + reminder. The reminder event's `at` is
-    its deadline, so the server's arrival time minus `at` is how late the step left.
+    Each station's reminder timer is set as its number entity sets it (the timer entities are
+    off by default, so through the station's driver); its button is pressed (an alert at
+    once); the reminder leaves at alert + reminder. The reminder event's `at` is its deadline,
+    so the server's arrival time minus `at` is how late the step left.
     """
     count, spread_s = int(params["punctual_stations"]), float(params["punctual_spread_s"])
     reminder_s = int(params["punctual_reminder_s"])
     under_storm = bool(params["punctual_under_storm"])
-    chosen: list[int] = []
-    n = 0
-    while len(chosen) < count and bsite.station_entity(hass, n, "number", "reminder") is not None:
-        chosen.append(n)
-        n += 1
+    [entry] = hass.config_entries.async_loaded_entries(bsite.DOMAIN)
+    drivers = entry.runtime_data.drivers
+    chosen = [n for n in range(count) if bsite.station_id(n) in drivers]
     missing = count - len(chosen)
     for n in chosen:
-        entity = bsite.station_entity(hass, n, "number", "reminder")
-        await hass.services.async_call(
-            "number", "set_value", {"entity_id": entity, "value": reminder_s}, blocking=True
-        )
+        driver = drivers[bsite.station_id(n)]
+        driver.reconfigure(driver.settings.with_value("reminder", reminder_s))
     await _drain(hass, recorder=True)
     stop = asyncio.Event()
     background = None
@@ -389,7 +386,7 @@ async def punctuality(
     await _resolve_all(hass, peer, chosen)
     return {
         "stations": len(chosen),
-        "stations_without_reminder_entity": missing,
+        "stations_not_running": missing,
         "received": len(reminders),
         "late_ms": summary(late_ms),
         "min_ms": min(late_ms, default=float("nan")),
@@ -526,7 +523,8 @@ async def prepare(params: dict[str, Any], workdir: Path) -> dict[str, Any]:
     return {
         "setup_s_without_recorder": setup_s,
         "entities_one_station": counts,
-        "entities_per_station": counts["total"] - counts["site"],
+        # Home Assistant's limit counts enabled entities only.
+        "entities_per_station": counts["station_enabled"],
         "entities": made,
     }
 

@@ -17,6 +17,8 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigSubentr
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
+from custom_components.brave.core.sites import site_unique_id
+
 DOMAIN = "brave"
 
 
@@ -91,8 +93,10 @@ def site_entry(
     **station_kw: Any,
 ) -> ConfigEntry:
     """The site's config entry with one subentry per station."""
+    name = f"Bench site {webhook_id}"
     return ConfigEntry(
         data={
+            "site_name": name,
             "url": url,
             "api_key": api_key,
             "site_id": site["site_id"],
@@ -102,7 +106,7 @@ def site_entry(
         },
         discovery_keys=MappingProxyType({}),
         domain=DOMAIN,
-        minor_version=1,
+        minor_version=2,
         options={},
         source=SOURCE_USER,
         subentries_data=[
@@ -116,8 +120,8 @@ def site_entry(
             )
             for n in stations
         ],
-        title="Bench site",
-        unique_id=f"{url}#{webhook_id}",
+        title=name,
+        unique_id=site_unique_id(url, name),
         version=1,
     )
 
@@ -157,11 +161,6 @@ def station_device(hass: HomeAssistant, n: int) -> str:
     return devices[0].id
 
 
-def station_entity(hass: HomeAssistant, n: int, platform: str, key: str) -> str | None:
-    """One of station n's entities, by platform and key (unique id `<station>_<key>`)."""
-    return er.async_get(hass).async_get_entity_id(platform, DOMAIN, f"{station_id(n)}_{key}")
-
-
 def entity_counts(hass: HomeAssistant, entry_id: str) -> dict[str, int]:
     """The site's registered entities: all, enabled, the site's own, and per platform."""
     entries = er.async_entries_for_config_entry(er.async_get(hass), entry_id)
@@ -169,6 +168,7 @@ def entity_counts(hass: HomeAssistant, entry_id: str) -> dict[str, int]:
         "total": len(entries),
         "enabled": sum(1 for e in entries if not e.disabled),
         "site": sum(1 for e in entries if e.config_subentry_id is None),
+        "station_enabled": sum(1 for e in entries if e.config_subentry_id and not e.disabled),
     }
     for e in entries:
         counts[e.domain] = counts.get(e.domain, 0) + 1
