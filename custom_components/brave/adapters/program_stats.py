@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.util import dt as dt_util, slugify
 
@@ -40,6 +41,8 @@ from .program_store import ProgramStore
 from .station_driver import StationDriver
 
 _LOGGER = logging.getLogger(__name__)
+
+NOTIFY_EVERY: Final = 1.0  # seconds, at most, between summaries while changes keep coming
 
 RECORDER: Final = "recorder"
 _NAMES: Final = {
@@ -93,6 +96,13 @@ class ProgramStatistics:
         self._sessions: dict[str, tuple[bool, bool]] = {}
         self._unsubs: list[CALLBACK_TYPE] = []
         self._listeners: list[Callable[[], None]] = []
+        # The month's summary adds up every station: worked out once per change, and listeners
+        # (the summary sensor) told at once, then at most once a second while changes keep
+        # coming (a building's busy hour must not add up every station on every event).
+        self._summary: tuple[str, dict[str, Any]] | None = None
+        self._tell = Debouncer(
+            hass, _LOGGER, cooldown=NOTIFY_EVERY, immediate=True, function=self._tell_listeners
+        )
 
     # -- start and stop ------------------------------------------------------------------
 
@@ -129,6 +139,7 @@ class ProgramStatistics:
         for unsub in self._unsubs:
             unsub()
         self._unsubs = []
+        self._tell.async_cancel()
         self.stats.stop(dt_util.utcnow())
         await self.store.async_close()
 
@@ -141,6 +152,11 @@ class ProgramStatistics:
     @callback
     def _changed(self) -> None:
         self.store.changed()
+        self._summary = None
+        self._tell.async_schedule_call()
+
+    @callback
+    def _tell_listeners(self) -> None:
         for listener in list(self._listeners):
             listener()
 
@@ -243,7 +259,9 @@ class ProgramStatistics:
     def summary(self) -> dict[str, Any]:
         """This month's figures for the whole site (the monthly summary sensor)."""
         month = self.stats.month_of(dt_util.utcnow())
-        return {"month": month, **self.stats.summary(month).figures()}
+        if self._summary is None or self._summary[0] != month:
+            self._summary = (month, {"month": month, **self.stats.summary(month).figures()})
+        return dict(self._summary[1])
 
     def table(self) -> list[dict[str, Any]]:
         """The exported table (core/stats.py COLUMNS)."""
