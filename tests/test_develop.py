@@ -22,12 +22,20 @@ import sys
 from typing import Any
 
 import bcrypt
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 import psutil
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+import yaml
 
-from scripts.lib.seed_develop import DEMO_BUTTON_IEEE, DEMO_PASSWORD, DEMO_USER, seed
+from custom_components.brave.const import DOMAIN
+from custom_components.brave.core.sites import site_unique_id
+from scripts.lib.seed_develop import DEMO_BUTTON_IEEE, DEMO_PASSWORD, DEMO_STATIONS, DEMO_USER, seed
 
-from .conftest import RunningServer
+from .conftest import SITE_NAME, RunningServer, site_data
+from .helpers import setup_site
 
 ROOT = Path(__file__).parent.parent
 TIMEOUT_S = 60
@@ -300,3 +308,55 @@ async def test_home_assistant_fails(develop: Start) -> None:
     output = "".join(supervisor.lines)
     assert "error: Home Assistant exited with code 3; see" in output
     assert not dispatch.is_running() or dispatch.status() == psutil.STATUS_ZOMBIE
+
+
+async def test_the_demo_automation_shortens_the_timers(
+    hass: HomeAssistant, dispatch_server: RunningServer
+) -> None:
+    """config/configuration.yaml's demo automation, run as Home Assistant runs it, sets the
+    demo stations' short timers (their number entities are off by default)."""
+    site = dispatch_server.store.add_site({"name": SITE_NAME, "callback_url": None})
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        minor_version=2,
+        unique_id=site_unique_id(dispatch_server.url, SITE_NAME),
+        data=site_data(dispatch_server, site),
+        subentries_data=[
+            ConfigSubentryData(
+                data=data,
+                subentry_type="station",
+                title=title,
+                # As the seeding gives them.
+                unique_id=title.lower(),
+            )
+            for title, data in DEMO_STATIONS.items()
+        ],
+    )
+    await setup_site(hass, entry)
+    configuration = yaml.safe_load((ROOT / "config" / "configuration.yaml").read_text())
+    assert await async_setup_component(
+        hass, "automation", {"automation": configuration["automation"]}
+    )
+    (automation,) = hass.states.async_entity_ids("automation")
+
+    await hass.services.async_call(
+        "automation", "trigger", {"entity_id": automation}, blocking=True
+    )
+    await hass.async_block_till_done()
+
+    response = await hass.services.async_call(
+        DOMAIN,
+        "export_stations",
+        {"site": entry.entry_id, "format": "yaml"},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    stations = {s["station"]: s for s in yaml.safe_load(str(response["text"]))["stations"]}
+    assert {k: stations["washroom"][k] for k in ("stillness", "answer_window", "countdown")} == {
+        "stillness": 60,
+        "answer_window": 20,
+        "countdown": 10,
+    }
+    assert stations["bedroom"]["check_in_interval"] == 60
+    assert stations["bedroom"]["reminder"] == 30

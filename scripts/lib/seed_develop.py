@@ -277,7 +277,8 @@ def seed_entries(
                 "subentry_id": ulid(),
                 "subentry_type": "station",
                 "title": title,
-                "unique_id": None,
+                # The station file's key (the demo's automation sets its timers by it).
+                "unique_id": title.lower(),
             }
             for title, data in DEMO_STATIONS.items()
         ]
