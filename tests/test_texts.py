@@ -10,6 +10,7 @@ import re
 import pytest
 
 from custom_components.brave.core.sms import one_segment, sms_length
+from custom_components.brave.core.words import spoken_language
 from custom_components.brave.core.words.responders import _TEXTS, ResponderMessage, responder_text
 from custom_components.brave.core.words.room import _TEXTS as ROOM_TEXTS
 
@@ -132,3 +133,11 @@ def test_no_stigmatising_words_anywhere_in_the_project() -> None:
         if {_hash(word) for word in words} & STIGMA_ANYWHERE or pairs & STIGMA_PAIRS:
             found.add(path.relative_to(ROOT))
     assert not found, sorted(found)
+
+
+@pytest.mark.parametrize(
+    ("code", "language"),
+    [("en", "en"), ("fr", "fr"), ("fr-CA", "fr"), ("es-419", "es"), ("pt-BR", "en"), ("de", "en")],
+)
+def test_home_assistant_languages_map_to_the_ones_brave_speaks(code: str, language: str) -> None:
+    assert spoken_language(code) == language

@@ -96,7 +96,6 @@ from .const import (
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
     DOMAIN,
-    LANGUAGES,
     SECTION_MODES,
     SECTION_PROMPTS,
     SECTION_RELEASE,
@@ -110,6 +109,7 @@ from .core.engine.config import RESPONDER_GROUPS, RescuePlan
 from .core.health import InvalidHoursError, OperatingHours
 from .core.sites import clean_site_name, site_unique_id
 from .core.station_rules import station_problems
+from .core.words import spoken_language
 from .import_flow import StationImportSteps
 
 _LOGGER = logging.getLogger(__name__)
@@ -296,11 +296,10 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
                         async_get_clientsession(self.hass), url, user_input[CONF_API_KEY]
                     )
                     await client.health()
-                    language = self.hass.config.language
                     site = await client.register_site(
                         name=name,
                         callback_url=callback_url,
-                        language=language if language in LANGUAGES else "en",
+                        language=spoken_language(self.hass.config.language),
                         timezone=self.hass.config.time_zone,
                     )
                 except DispatchError as err:
@@ -378,11 +377,10 @@ class BraveConfigFlow(ConfigFlow, domain=DOMAIN):
         try:
             await client.health()
             if moving:
-                language = self.hass.config.language
                 site = await client.register_site(
                     name=_site_name(entry),
                     callback_url=entry.data.get(CONF_CALLBACK_URL),
-                    language=language if language in LANGUAGES else "en",
+                    language=spoken_language(self.hass.config.language),
                     timezone=self.hass.config.time_zone,
                 )
                 updates |= {CONF_SITE_ID: site.site_id, CONF_WEBHOOK_SECRET: site.webhook_secret}

@@ -51,6 +51,5 @@ CONF_UNIT: Final = "unit"
 CONF_ACCESS_NOTES: Final = "access_notes"
 CONF_CONTACTS: Final = "contacts"
 
-LANGUAGES: Final = ("en", "fr", "es")
 # Site option: when device health reminders may go out (`08:00-20:00`; empty: always).
 CONF_OPERATING_HOURS = "operating_hours"

@@ -27,9 +27,10 @@ from .adapters.provisioning import (
     site_lock,
     write_file,
 )
-from .const import DOMAIN, LANGUAGES
+from .const import DOMAIN
 from .core.provisioning import ImportPlan, guess_format
 from .core.station_file import FileFormat
+from .core.words import spoken_language
 from .core.words.provisioning import problem_text, problems_text
 
 _LOGGER = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ EXPORT_SCHEMA = probatio.Schema(
 
 def language(hass: HomeAssistant) -> str:
     """The language problems are told in."""
-    return hass.config.language if hass.config.language in LANGUAGES else "en"
+    return spoken_language(hass.config.language)
 
 
 def loaded_site(hass: HomeAssistant, entry_id: str) -> ConfigEntry:

@@ -16,8 +16,9 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 import probatio
 
-from ..const import DOMAIN, LANGUAGES
+from ..const import DOMAIN
 from ..core.sharing import what_is_shared
+from ..core.words import spoken_language
 from ..core.words.sharing import Shared, shared_text
 from .site import BraveSite
 
@@ -40,10 +41,7 @@ def async_setup_shared_page(hass: HomeAssistant) -> None:
 @callback
 def _what_is_shared(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
     """Every station's page (or the one of `device_id`), in the language asked for."""
-    language = msg.get("language") or hass.config.language
-    # "fr-CA" reads the French page; a language Brave does not speak reads English.
-    language = language.split("-")[0].lower()
-    language = language if language in LANGUAGES else "en"
+    language = spoken_language(msg.get("language") or hass.config.language)
     devices = dr.async_get(hass)
     stations = []
     for entry in hass.config_entries.async_loaded_entries(DOMAIN):

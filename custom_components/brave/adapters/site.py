@@ -17,7 +17,7 @@ from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import area_registry as ar, issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 
-from ..const import CONF_AREA, CONF_CALLBACK_URL, DOMAIN, LANGUAGES
+from ..const import CONF_AREA, CONF_CALLBACK_URL, DOMAIN
 from ..core.engine.events import Acknowledged, Outcome, Resolved
 from ..core.engine.state import Stage
 from ..core.engine.station import Station
@@ -25,6 +25,7 @@ from ..core.outbox import Write, dump_outbox
 from ..core.records import SiteRecords
 from ..core.stations import StationSettings, bindings_from, station_config_from
 from ..core.status import Reaction, display_name, meaning
+from ..core.words import spoken_language
 from .alerting import Alerting
 from .clock import SiteClock
 from .dispatch_client import DispatchClient, DispatchError
@@ -62,8 +63,7 @@ class BraveSite:
         self.entry = entry
         self.client = client
         self.device_id = device_id
-        language = hass.config.language
-        self.language = language if language in LANGUAGES else "en"
+        self.language = spoken_language(hass.config.language)
         self.clock = SiteClock(hass, self._on_clock_step)
         self.storage = SiteStorage(hass, entry, self._snapshot)
         self.records = SiteRecords()

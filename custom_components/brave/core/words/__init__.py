@@ -10,6 +10,15 @@ from collections.abc import Mapping
 LANGUAGES = ("en", "fr", "es")
 
 
+def spoken_language(code: str) -> str:
+    """The language Brave uses for a Home Assistant language code.
+
+    "fr-CA" and "es-419" read French and Spanish; a language Brave does not offer reads English.
+    """
+    base = code.split("-", maxsplit=1)[0].lower()
+    return base if base in LANGUAGES else "en"
+
+
 def pick[T](tables: Mapping[str, T], language: str) -> T:
     """The table of a language, or English when it is not offered."""
     return tables.get(language, tables["en"])
