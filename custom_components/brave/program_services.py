@@ -6,7 +6,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Final
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -24,6 +23,7 @@ from .adapters.program_stats import write_csv
 from .adapters.site import BraveSite
 from .const import DOMAIN
 from .core.drills import MAX_WINDOW, MIN_WINDOW
+from .station_file_services import loaded_site
 
 ATTR_SITE: Final = "site"
 ATTR_STATIONS: Final = "stations"
@@ -41,16 +41,14 @@ def _window(value: object) -> timedelta:
 
 def _sites(hass: HomeAssistant, entry_id: str | None) -> list[BraveSite]:
     """The loaded sites, or the one asked for."""
-    sites = [
-        entry.runtime_data
-        for entry in hass.config_entries.async_entries(DOMAIN)
-        if entry.state is ConfigEntryState.LOADED and entry_id in (None, entry.entry_id)
-    ]
+    if entry_id is not None:
+        return [loaded_site(hass, entry_id).runtime_data]
+    sites = [entry.runtime_data for entry in hass.config_entries.async_loaded_entries(DOMAIN)]
     if not sites:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="site_not_found",
-            translation_placeholders={"site": entry_id or "-"},
+            translation_placeholders={"site": "-"},
         )
     return sites
 

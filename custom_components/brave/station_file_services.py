@@ -6,7 +6,7 @@ from functools import partial
 import logging
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -32,6 +32,7 @@ from .core.provisioning import ImportPlan, guess_format
 from .core.station_file import FileFormat
 from .core.words import spoken_language
 from .core.words.provisioning import problem_text, problems_text
+from .types import BraveConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def language(hass: HomeAssistant) -> str:
     return spoken_language(hass.config.language)
 
 
-def loaded_site(hass: HomeAssistant, entry_id: str) -> ConfigEntry:
+def loaded_site(hass: HomeAssistant, entry_id: str) -> BraveConfigEntry:
     """A running site, or the service's error."""
     entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN or entry.state is not ConfigEntryState.LOADED:
